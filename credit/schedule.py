@@ -1,0 +1,376 @@
+"""Repayment schedules: pay-in-4, level payment, equal principal, 0% promotion.
+
+Conventions (see ``docs/credit_math.md``):
+
+* Amounts are ``int`` minor units, rates ``Decimal`` fractions
+  (``Decimal("0.0999")`` is 9.99 % a year), dates ``datetime.date``.
+* Interest is simple interest on the declining balance for each period,
+  ``balance * annual_rate * days / basis``, rounded once per period, half up.
+* ``day_count`` is ``"30/360"`` (every regular month is 30 days; an odd first
+  period counts its whole months as 30 days plus its remaining actual days) or
+  ``"actual/365"`` (actual days, 365-day year, also in leap years).
+* Monthly due dates keep the day of month of the first due date and clamp to
+  month end: Jan 31 -> Feb 28 -> Mar 31 -> Apr 30.
+* A down payment is the first installment (``kind="down_payment"``), due at
+  checkout (``start_on``), with no interest; only the rest is amortized.
+* ``Installment.number`` is the 1-based position in the schedule, down
+  payment included.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Final
+
+from credit.errors import CreditInputError
+from credit.money import div_round, percent_of, rate_ratio, require_cents
+
+MIN_TERM_MONTHS: Final = 3
+MAX_TERM_MONTHS: Final = 36
+"""Policy bounds on monthly terms (the product table offers 3-36 months)."""
+
+MAX_ANNUAL_RATE: Final = Decimal(1)
+"""Sanity ceiling on ``annual_rate`` (100 % a year); anything above is a bug."""
+
+DAY_COUNTS: Final = ("30/360", "actual/365")
+PAY_IN_4_INTERVAL: Final = timedelta(days=14)
+
+KIND_DOWN_PAYMENT: Final = "down_payment"
+KIND_INSTALLMENT: Final = "installment"
+
+
+@dataclass(frozen=True, slots=True)
+class Installment:
+    """One scheduled payment. ``total_cents = principal + interest + fee``;
+    ``balance_cents`` is the principal still owed after this payment."""
+
+    number: int
+    due_on: date
+    principal_cents: int
+    interest_cents: int
+    fee_cents: int
+    total_cents: int
+    balance_cents: int
+    kind: str = KIND_INSTALLMENT
+
+
+# ---------------------------------------------------------------- dates
+
+def is_month_end(day: date) -> bool:
+    """True when ``day`` is the last day of its month."""
+    return day.day == calendar.monthrange(day.year, day.month)[1]
+
+
+def add_months(start: date, months: int, day_of_month: int | None = None) -> date:
+    """``start`` moved by ``months`` calendar months (negative goes back).
+
+    The day of month is ``day_of_month`` (default ``start.day``) clamped to
+    the target month's length: ``add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)``.
+    """
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day_of_month or start.day, last))
+
+
+def whole_months_back(later: date, earlier: date, day_of_month: int | None = None) -> int:
+    """Whole calendar months that fit between ``earlier`` and ``later``,
+    counted back from ``later`` (Regulation Z Appendix J (b)(5) style)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if months > 0 and add_months(later, -months, day_of_month) < earlier:
+        months -= 1
+    return max(months, 0)
+
+
+def period_days(start: date, end: date, day_count: str, day_of_month: int | None = None) -> int:
+    """Days of interest between ``start`` and ``end`` under ``day_count``.
+
+    ``actual/365``: calendar days.  ``30/360``: whole months counted back from
+    ``end`` are 30 days each; the remaining odd days are actual days.  So a
+    regular month is always 30 and Feb 10 -> Apr 1 is 30 + 19 = 49.
+    """
+    if day_count == "actual/365":
+        return (end - start).days
+    months = whole_months_back(end, start, day_of_month)
+    return 30 * months + (add_months(end, -months, day_of_month) - start).days
+
+
+def year_basis(day_count: str) -> int:
+    """Days in the interest year of ``day_count`` (360 or 365)."""
+    return 360 if day_count == "30/360" else 365
+
+
+def monthly_due_dates(first_due_on: date, months: int, day_of_month: int) -> list[date]:
+    """``months`` due dates a month apart, keeping ``day_of_month`` (clamped)."""
+    return [add_months(first_due_on, k, day_of_month) for k in range(months)]
+
+
+# ---------------------------------------------------------------- validation
+
+def _check_date(value: object, field: str) -> date:
+    if not isinstance(value, date):
+        raise CreditInputError(field, f"must be a datetime.date, got {type(value).__name__}")
+    return value
+
+
+def check_rate(annual_rate: object, field: str = "annual_rate") -> Decimal:
+    """Check that the annual rate is a ``Decimal`` fraction in [0, 1]."""
+    if not isinstance(annual_rate, Decimal):
+        raise CreditInputError(field, f"must be a Decimal fraction, got {type(annual_rate).__name__}")
+    if not annual_rate.is_finite() or annual_rate < 0:
+        raise CreditInputError(field, f"must be >= 0, got {annual_rate}")
+    if annual_rate > MAX_ANNUAL_RATE:
+        raise CreditInputError(field, f"must be a fraction <= {MAX_ANNUAL_RATE}, got {annual_rate}")
+    return annual_rate
+
+
+def check_day_count(day_count: str) -> str:
+    """Check that ``day_count`` is one of ``DAY_COUNTS``."""
+    if day_count not in DAY_COUNTS:
+        raise CreditInputError("day_count", f"must be one of {DAY_COUNTS}, got {day_count!r}")
+    return day_count
+
+
+def _check_months(months: object) -> int:
+    if isinstance(months, bool) or not isinstance(months, int):
+        raise CreditInputError("months", f"must be an int, got {type(months).__name__}")
+    if not MIN_TERM_MONTHS <= months <= MAX_TERM_MONTHS:
+        raise CreditInputError("months", f"must be between {MIN_TERM_MONTHS} and {MAX_TERM_MONTHS}, got {months}")
+    return months
+
+
+def _check_down_payment_percent(percent: Decimal | int) -> Decimal:
+    if isinstance(percent, bool) or not isinstance(percent, (int, Decimal)):
+        raise CreditInputError("down_payment_percent", f"must be an int or Decimal, got {type(percent).__name__}")
+    value = Decimal(percent)
+    if not value.is_finite() or not 0 <= value < 100:
+        raise CreditInputError("down_payment_percent", f"must be >= 0 and < 100, got {percent}")
+    return value
+
+
+def _first_due(start_on: date, first_due_on: date | None) -> tuple[date, int]:
+    """The first due date and the day of month later due dates keep."""
+    _check_date(start_on, "start_on")
+    if first_due_on is None:
+        return add_months(start_on, 1), start_on.day
+    _check_date(first_due_on, "first_due_on")
+    if not start_on < first_due_on <= add_months(start_on, 2):
+        raise CreditInputError("first_due_on", "must be after start_on and at most two months after it")
+    return first_due_on, first_due_on.day
+
+
+# ---------------------------------------------------------------- building blocks
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Validated common inputs of a monthly schedule."""
+
+    start_on: date
+    down_payment_cents: int
+    financed_cents: int
+    due_dates: list[date]
+    days: list[int]
+    basis: int
+
+
+def _plan(principal_cents: int, months: int, start_on: date, first_due_on: date | None,
+          day_count: str, down_payment_percent: Decimal | int) -> _Plan:
+    require_cents(principal_cents, "principal_cents", minimum=1)
+    _check_months(months)
+    check_day_count(day_count)
+    down = percent_of(principal_cents, _check_down_payment_percent(down_payment_percent))
+    financed = principal_cents - down
+    if financed < months:
+        raise CreditInputError("principal_cents", f"amount financed {financed} is below one minor unit per installment")
+    first, day_of_month = _first_due(start_on, first_due_on)
+    due_dates = monthly_due_dates(first, months, day_of_month)
+    days = [period_days(start_on, first, day_count, day_of_month)]
+    previous = first
+    for due_on in due_dates[1:]:
+        days.append(30 if day_count == "30/360" else (due_on - previous).days)
+        previous = due_on
+    return _Plan(start_on, down, financed, due_dates, days, year_basis(day_count))
+
+
+def _with_down_payment(plan: _Plan, installments: list[Installment]) -> list[Installment]:
+    """Prefix the down payment (if any) and number installments 1..n."""
+    rows: list[Installment] = []
+    if plan.down_payment_cents:
+        rows.append(Installment(1, plan.start_on, plan.down_payment_cents, 0, 0,
+                                plan.down_payment_cents, plan.financed_cents, KIND_DOWN_PAYMENT))
+    offset = len(rows)
+    for row in installments:
+        rows.append(Installment(row.number + offset, row.due_on, row.principal_cents, row.interest_cents,
+                                row.fee_cents, row.total_cents, row.balance_cents, row.kind))
+    return rows
+
+
+def equal_parts(total_cents: int, count: int) -> list[int]:
+    """``count`` equal parts rounded half up, the last absorbing the remainder.
+
+    ``equal_parts(500000, 36)`` is 35 x 13889 and a last part of 13885.  If
+    rounding up would leave the last part at zero or below (only for totals
+    below about count**2 / 2), the parts are floored instead.
+    """
+    part = div_round(total_cents, count)
+    if total_cents - part * (count - 1) <= 0:
+        part = total_cents // count
+    return [part] * (count - 1) + [total_cents - part * (count - 1)]
+
+
+def _amortize(financed: int, rate: Decimal, days: list[int], basis: int,
+              due_dates: list[date], principal_parts: list[int] | None, payment: int) -> list[Installment]:
+    """Run the declining balance: interest each period, then principal.
+
+    With ``principal_parts`` the principal of each period is fixed (equal
+    principal); otherwise each period pays ``payment`` in total and the last
+    period pays the whole remaining balance (level payment).
+    """
+    numerator, denominator = rate_ratio(rate)
+    denominator *= basis
+    balance = financed
+    last = len(due_dates) - 1
+    rows: list[Installment] = []
+    for index, due_on in enumerate(due_dates):
+        interest = div_round(balance * numerator * days[index], denominator)
+        if index == last:
+            principal = balance
+        elif principal_parts is not None:
+            principal = principal_parts[index]
+        else:
+            principal = min(max(payment - interest, 0), balance)
+        balance -= principal
+        rows.append(Installment(index + 1, due_on, principal, interest, 0, principal + interest, balance))
+    return rows
+
+
+def _growth_factors(rate: Decimal, days: list[int], basis: int) -> list[float]:
+    per_day = float(rate) / basis
+    return [1.0 + per_day * period for period in days]
+
+
+def level_payment_cents(financed_cents: int, rate: Decimal, days: list[int], basis: int) -> int:
+    """The level payment that repays ``financed_cents`` over periods of ``days``.
+
+    Solves ``financed = payment * sum_k prod_{j<=k} 1/(1 + rate*days_j/basis)``,
+    which is the closed-form annuity ``P*r / (1 - (1+r)**-n)`` when all
+    periods are equal, rounded half up to a whole minor unit.
+    """
+    if rate == 0:
+        return div_round(financed_cents, len(days))
+    discount, present_value = 1.0, 0.0
+    for factor in _growth_factors(rate, days, basis):
+        discount /= factor
+        present_value += discount
+    return int(financed_cents / present_value + 0.5)
+
+
+def _future_value_factor(rate: Decimal, days: list[int], basis: int) -> float:
+    """How much one extra minor unit of payment moves the final balance."""
+    total, growth = 0.0, 1.0
+    for factor in reversed(_growth_factors(rate, days, basis)[1:]):
+        total += growth
+        growth *= factor
+    return total + growth
+
+
+# ---------------------------------------------------------------- public schedules
+
+def level_payment_schedule(principal_cents: int, annual_rate: Decimal, months: int, start_on: date,
+                           first_due_on: date | None = None, day_count: str = "30/360",
+                           down_payment_percent: Decimal | int = 0) -> list[Installment]:
+    """Level-payment (annuity) amortization on the declining balance.
+
+    Every monthly installment has the same total except the last, which pays
+    the remaining balance plus its interest; the level payment is chosen so
+    that the last differs from the others by fewer minor units than there are
+    installments.  Interest is rounded once per period (half up); an odd
+    first period (``first_due_on`` not one month after ``start_on``) accrues
+    interest for its actual length.  ``down_payment_percent`` % of the price
+    is paid at checkout as installment 1 and only the rest is amortized.
+    """
+    rate = check_rate(annual_rate)
+    plan = _plan(principal_cents, months, start_on, first_due_on, day_count, down_payment_percent)
+    payment = level_payment_cents(plan.financed_cents, rate, plan.days, plan.basis)
+    rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment)
+    for _ in range(4):  # rounding drift is usually < months; nudge the payment if not
+        drift = rows[-1].total_cents - payment
+        if abs(drift) < months:
+            break
+        step = round(drift / _future_value_factor(rate, plan.days, plan.basis)) or (1 if drift > 0 else -1)
+        payment += step
+        rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment)
+    return _with_down_payment(plan, rows)
+
+
+def equal_principal_schedule(principal_cents: int, annual_rate: Decimal, months: int, start_on: date,
+                             first_due_on: date | None = None, day_count: str = "30/360",
+                             down_payment_percent: Decimal | int = 0) -> list[Installment]:
+    """Equal-principal amortization: declining payments.
+
+    Each installment repays the same principal (``equal_parts``: rounded half
+    up, the last absorbing the remainder) plus the interest on the balance
+    outstanding during its period, rounded once per period.  Dates, odd first
+    period and down payment work as in ``level_payment_schedule``.
+    """
+    rate = check_rate(annual_rate)
+    plan = _plan(principal_cents, months, start_on, first_due_on, day_count, down_payment_percent)
+    parts = equal_parts(plan.financed_cents, months)
+    rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, parts, 0)
+    return _with_down_payment(plan, rows)
+
+
+def promo_schedule(principal_cents: int, months: int, start_on: date, first_due_on: date | None = None,
+                   down_payment_percent: Decimal | int = 0) -> list[Installment]:
+    """0 % promotion: equal installments and no interest.
+
+    ``equal_parts`` of the amount financed: rounded half up, the last
+    installment absorbing the remainder ($5,000 over 36 months is 35 x
+    $138.89 and a last $138.85).  The merchant funds the promotion, so the
+    shopper's schedule carries no interest or fee.
+    """
+    plan = _plan(principal_cents, months, start_on, first_due_on, "30/360", down_payment_percent)
+    parts = equal_parts(plan.financed_cents, months)
+    rows = _amortize(plan.financed_cents, Decimal(0), plan.days, plan.basis, plan.due_dates, parts, 0)
+    return _with_down_payment(plan, rows)
+
+
+def pay_in_4_schedule(amount_cents: int, start_on: date) -> list[Installment]:
+    """Pay-in-4: four 0 % payments 14 days apart, the first due at checkout.
+
+    Each payment is ``amount // 4``; the uneven cents go to the first
+    payment (1003 -> 253, 250, 250, 250).  The first payment is made at
+    checkout, so it is a down payment (``kind="down_payment"``) and the
+    amount financed is the other three.
+    """
+    require_cents(amount_cents, "amount_cents", minimum=4)
+    _check_date(start_on, "start_on")
+    base = amount_cents // 4
+    parts = [amount_cents - 3 * base, base, base, base]
+    rows: list[Installment] = []
+    balance = amount_cents
+    for index, part in enumerate(parts):
+        balance -= part
+        kind = KIND_DOWN_PAYMENT if index == 0 else KIND_INSTALLMENT
+        rows.append(Installment(index + 1, start_on + PAY_IN_4_INTERVAL * index, part, 0, 0, part, balance, kind))
+    return rows
+
+
+def financed_installments(schedule: list[Installment]) -> list[Installment]:
+    """The installments that repay credit (everything but the down payment)."""
+    return [row for row in schedule if row.kind != KIND_DOWN_PAYMENT]
+
+
+def monthly_payment_cents(principal_cents: int, annual_rate: Decimal, months: int) -> int:
+    """Closed-form annuity payment ``P*r / (1 - (1+r)**-n)``, ``r = annual_rate/12``,
+    rounded half up; for regular 30/360 periods it equals the schedule's level
+    payment."""
+    rate = check_rate(annual_rate)
+    if rate == 0:
+        return div_round(principal_cents, months)
+    monthly = rate / 12
+    payment = Decimal(principal_cents) * monthly / (1 - (1 + monthly) ** -months)
+    return int(payment.to_integral_value(rounding="ROUND_HALF_UP"))
