@@ -1,0 +1,1 @@
+"""Demo data, synthetic data for benchmarks, and scorecard training."""

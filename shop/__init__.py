@@ -1,0 +1,1 @@
+"""Installmall storefront, accounts, checkout, merchant and admin portals."""

@@ -1,0 +1,15 @@
+"""Display formatting of money with Babel (never by hand)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import format_currency, get_currency_precision
+from flask import current_app, has_app_context
+
+
+def format_money(cents: int, currency: str = "USD", locale: str | None = None) -> str:
+    """Format integer minor units for display, e.g. 123456 USD -> "$1,234.56"."""
+    if locale is None:
+        locale = current_app.config.get("BABEL_LOCALE", "en_US") if has_app_context() else "en_US"
+    digits = get_currency_precision(currency)
+    return format_currency(Decimal(int(cents)).scaleb(-digits), currency, locale=locale)

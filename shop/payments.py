@@ -1,0 +1,166 @@
+"""The one gateway to Stripe.
+
+Everything that talks to Stripe goes through this module, using the official
+`stripe` SDK with a per-app `StripeClient`.  It works against real Stripe
+(test mode) and against localstripe, whose quirks shape a few choices:
+
+* no optional parameters that localstripe rejects (description,
+  receipt_email, setup_future_usage, refund reason);
+* `latest_charge` may be an id or an expanded object: both are accepted;
+* Stripe idempotency keys are not relied on (localstripe ignores them):
+  the project's own idempotency lives in the database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import stripe
+from flask import Flask, current_app
+
+
+class PaymentError(Exception):
+    """An anticipated payment failure whose message can be shown to the shopper."""
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class GatewayUnavailable(PaymentError):
+    """Stripe could not be reached or answered with a server error."""
+
+
+@dataclass(frozen=True)
+class ChargeResult:
+    payment_intent_id: str
+    status: str  # "succeeded" | "requires_action" | ...
+    charge_id: str | None
+    client_secret: str | None
+    amount_cents: int
+    currency: str
+    customer_id: str | None = None
+    metadata: dict[str, str] | None = None
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["stripe_client"] = None
+
+
+def client() -> stripe.StripeClient:
+    app = current_app
+    c = app.extensions.get("stripe_client")
+    if c is None:
+        c = stripe.StripeClient(
+            app.config["STRIPE_SECRET_KEY"],
+            base_addresses={"api": app.config["STRIPE_API_BASE"]},
+            max_network_retries=app.config.get("STRIPE_MAX_NETWORK_RETRIES", 0),
+        )
+        app.extensions["stripe_client"] = c
+    return c
+
+
+def _translate(error: stripe.StripeError) -> PaymentError:
+    if isinstance(error, stripe.CardError):
+        return PaymentError(error.user_message or "Your card was declined.", error.code)
+    if isinstance(error, (stripe.APIConnectionError,)) or (error.http_status or 0) >= 500:
+        return GatewayUnavailable(
+            "Our payment provider is not reachable right now. You have not been charged; please try again shortly.",
+            "gateway_unavailable",
+        )
+    return PaymentError("The payment could not be processed. Please check your card and try again.", error.code)
+
+
+def ensure_customer(user) -> str:
+    """Return the user's Stripe customer id, creating the customer once."""
+    if user.stripe_customer_id:
+        return user.stripe_customer_id
+    try:
+        customer = client().v1.customers.create(params={"email": user.email, "metadata": {"user_id": str(user.id)}})
+    except stripe.StripeError as e:
+        raise _translate(e) from e
+    user.stripe_customer_id = customer.id
+    return customer.id
+
+
+def create_setup_intent(customer_id: str) -> tuple[str, str]:
+    """A SetupIntent for saving a card in the browser: (id, client_secret)."""
+    try:
+        si = client().v1.setup_intents.create(params={"customer": customer_id, "usage": "off_session"})
+    except stripe.StripeError as e:
+        raise _translate(e) from e
+    return si.id, si.client_secret
+
+
+def payment_method_of_setup_intent(setup_intent_id: str, customer_id: str) -> str:
+    """The payment method saved by a succeeded SetupIntent of this customer."""
+    try:
+        si = client().v1.setup_intents.retrieve(setup_intent_id)
+    except stripe.InvalidRequestError as e:
+        raise PaymentError("The card could not be verified; please enter it again.", "setup_intent_unknown") from e
+    except stripe.StripeError as e:
+        raise _translate(e) from e
+    if si.customer != customer_id or si.status != "succeeded" or not si.payment_method:
+        raise PaymentError("The card could not be verified; please enter it again.", "setup_intent_invalid")
+    pm = si.payment_method
+    return pm if isinstance(pm, str) else pm.id
+
+
+def _charge_id(pi) -> str | None:
+    latest = getattr(pi, "latest_charge", None)
+    if latest is None:
+        return None
+    return latest if isinstance(latest, str) else latest.id
+
+
+def charge(*, amount_cents: int, currency: str, customer_id: str, payment_method_id: str,
+           metadata: dict[str, str], off_session: bool = True) -> ChargeResult:
+    """Create and confirm a PaymentIntent against a saved card.
+
+    A decline raises PaymentError; a card that needs 3-D Secure returns
+    status "requires_action" with the client secret for the browser.
+    """
+    params = {
+        "amount": amount_cents,
+        "currency": currency.lower(),
+        "customer": customer_id,
+        "payment_method": payment_method_id,
+        "confirm": True,
+        "metadata": metadata,
+    }
+    if off_session:
+        params["off_session"] = True
+    try:
+        pi = client().v1.payment_intents.create(params=params)
+    except stripe.StripeError as e:
+        raise _translate(e) from e
+    return _result(pi)
+
+
+def _result(pi) -> ChargeResult:
+    customer = pi.customer if isinstance(pi.customer, str) or pi.customer is None else pi.customer.id
+    return ChargeResult(pi.id, pi.status, _charge_id(pi), pi.client_secret, pi.amount, pi.currency.upper(),
+                        customer, dict(pi.metadata or {}))
+
+
+def retrieve_payment(payment_intent_id: str) -> ChargeResult:
+    try:
+        return _result(client().v1.payment_intents.retrieve(payment_intent_id))
+    except stripe.StripeError as e:
+        raise _translate(e) from e
+
+
+def refund(payment_intent_id: str, amount_cents: int | None = None) -> str:
+    """Refund a payment (all of it, or `amount_cents`); returns the refund id."""
+    params: dict = {"payment_intent": payment_intent_id}
+    if amount_cents is not None:
+        params["amount"] = amount_cents
+    try:
+        return client().v1.refunds.create(params=params).id
+    except stripe.StripeError as e:
+        raise _translate(e) from e
+
+
+def construct_event(payload: bytes, signature: str | None):
+    """Verify a webhook's signature (and its timestamp tolerance)."""
+    return stripe.Webhook.construct_event(payload, signature, current_app.config["STRIPE_WEBHOOK_SECRET"])
