@@ -347,6 +347,10 @@ def _parse(d: dict[str, Any]) -> Policy:
     if not isinstance(consents, list) or not consents or not all(isinstance(c, str) for c in consents):
         raise PolicyError("gates.consent_versions: must be a non-empty list of strings")
     offers = _parse_offers(_need(d, "offers", ""), scenes)
+    tiers = _parse_tiers(_need(d, "tiers", ""))
+    for slug, rule in scenes.items():
+        if rule.approve_min_score < tiers[-1].min_score:
+            raise PolicyError(f"scenes.{slug}.approve_min_score: below the lowest tier's min_score")
     return Policy(
         version=version,
         consent_versions=frozenset(consents),
@@ -364,7 +368,7 @@ def _parse(d: dict[str, Any]) -> Policy:
         stress_apr_percent=_dec(_need(atr, "stress_apr_percent", "ability_to_repay."),
                                 "ability_to_repay.stress_apr_percent", "0", "100"),
         max_exposure_cents=_int(_need(d, "max_exposure_cents", ""), "max_exposure_cents", 1),
-        tiers=_parse_tiers(_need(d, "tiers", "")),
+        tiers=tiers,
         top_up_enabled=bool(_need(top_up, "enabled", "down_payment_top_up.")),
         max_down_payment_percent=_dec(_need(top_up, "max_down_payment_percent", "down_payment_top_up."),
                                       "down_payment_top_up.max_down_payment_percent", "0", "90"),
