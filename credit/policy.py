@@ -409,7 +409,7 @@ def _parse_fraud(raw: Any) -> tuple[FraudRule, ...]:
         elif name != "disposable_email":
             limit = _int(limit, path + ".limit", 1)
         rules.append(FraudRule(name, action, limit, amount))
-    return tuple(rules)
+    return tuple(sorted(rules, key=lambda r: FRAUD_RULES.index(r.name)))
 
 
 def _parse_tiers(raw: Any) -> tuple[TierRule, ...]:
