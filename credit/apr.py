@@ -112,7 +112,7 @@ def _semimonth_back(day: date) -> date:
     return add_months(day, -1, day.day + 15)
 
 
-def _semimonth_forward(day: date) -> date:
+def semimonth_forward(day: date) -> date:
     """One semimonth later (inverse of ``_semimonth_back`` on 1/16 and 15/end)."""
     if day.day == 15:
         return add_months(day, 0, 31)
@@ -136,13 +136,13 @@ def unit_period_dates(first_on: date, count: int, unit_period: str) -> list[date
         return [first_on + timedelta(days=k * period.length) for k in range(count)]
     dates = [first_on]
     while len(dates) < count:
-        dates.append(_semimonth_forward(dates[-1]))
+        dates.append(semimonth_forward(dates[-1]))
     return dates
 
 
 # ---------------------------------------------------------------- t and f
 
-def _anchor_day(day: date, schedule_day: int) -> int:
+def counting_day(day: date, schedule_day: int) -> int:
     """Day of month to count back with: a clamped month end counts back to
     the schedule's day of month."""
     return schedule_day if is_month_end(day) and day.day < schedule_day else day.day
@@ -154,7 +154,7 @@ def periods_between(advance_on: date, paid_on: date, period: UnitPeriod, schedul
     if period.kind == "days":
         whole, odd = divmod((paid_on - advance_on).days, period.length)
         return whole + odd / period.length
-    anchor = _anchor_day(paid_on, schedule_day)
+    anchor = counting_day(paid_on, schedule_day)
     months = whole_months_back(paid_on, advance_on, anchor)
     odd_days = (add_months(paid_on, -months, anchor) - advance_on).days
     if period.kind == "semimonth":

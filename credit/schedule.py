@@ -91,9 +91,13 @@ def period_days(start: date, end: date, day_count: str, day_of_month: int | None
     ``actual/365``: calendar days.  ``30/360``: whole months counted back from
     ``end`` are 30 days each; the remaining odd days are actual days.  So a
     regular month is always 30 and Feb 10 -> Apr 1 is 30 + 19 = 49.
+    ``day_of_month`` is the schedule's due day, so that a clamped month end
+    (Feb 28 in a schedule due on the 31st) still closes a whole month.
     """
     if day_count == "actual/365":
         return (end - start).days
+    if day_of_month is None and is_month_end(end) and end.day < start.day:
+        day_of_month = start.day  # Jan 31 -> Feb 28 is one whole month
     months = whole_months_back(end, start, day_of_month)
     return 30 * months + (add_months(end, -months, day_of_month) - start).days
 
@@ -287,15 +291,23 @@ def level_payment_schedule(principal_cents: int, annual_rate: Decimal, months: i
     Every monthly installment has the same total except the last, which pays
     the remaining balance plus its interest; the level payment is chosen so
     that the last differs from the others by fewer minor units than there are
-    installments.  Interest is rounded once per period (half up); an odd
+    installments (guaranteed up to 36 % a year; above that, for tiny amounts,
+    one cent of payment can move the last installment by more, and the
+    payment with the smallest difference is used).  Interest is rounded once per period (half up); an odd
     first period (``first_due_on`` not one month after ``start_on``) accrues
     interest for its actual length.  ``down_payment_percent`` % of the price
     is paid at checkout as installment 1 and only the rest is amortized.
+    A first period so long that its interest exceeds the level payment
+    (negative amortization) is refused.
     """
     rate = check_rate(annual_rate)
     plan = _plan(principal_cents, months, start_on, first_due_on, day_count, down_payment_percent)
     payment = level_payment_cents(plan.financed_cents, rate, plan.days, plan.basis)
     rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment)
+    if rows[0].interest_cents > payment:  # would need negative amortization
+        raise CreditInputError("first_due_on", "first period is too long for this rate and term: "
+                                               "the first payment would not cover its interest")
+    best, best_drift = rows, abs(rows[-1].total_cents - payment)
     for _ in range(4):  # rounding drift is usually < months; nudge the payment if not
         drift = rows[-1].total_cents - payment
         if abs(drift) < months:
@@ -303,7 +315,9 @@ def level_payment_schedule(principal_cents: int, annual_rate: Decimal, months: i
         step = round(drift / _future_value_factor(rate, plan.days, plan.basis)) or (1 if drift > 0 else -1)
         payment += step
         rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment)
-    return _with_down_payment(plan, rows)
+        if abs(rows[-1].total_cents - payment) < best_drift:
+            best, best_drift = rows, abs(rows[-1].total_cents - payment)
+    return _with_down_payment(plan, best)
 
 
 def equal_principal_schedule(principal_cents: int, annual_rate: Decimal, months: int, start_on: date,
