@@ -13,7 +13,7 @@ payment date (Appendix J (b)(4)-(5)): odd days earn simple interest.
 Fractions of a unit period (Appendix J (b)(5)(iv)): a month is 30 days and a
 semimonth 15; for a multi-month unit period the leftover whole months count
 30 days each plus the actual odd days (e.g. 52/60 of a 2-month unit); a year
-is 365 days; day- and week-based unit periods use their own length.
+is 365 actual days; day- and week-based unit periods use their own length.
 Counting back by months keeps the payment's day of month, clamped to month
 end; a payment on a clamped month end (Feb 28 in a schedule due on the 31st)
 counts back to the schedule's day of month.
@@ -164,8 +164,8 @@ def periods_between(advance_on: date, paid_on: date, period: UnitPeriod, schedul
             halves, odd_days = halves + 1, (back - advance_on).days
         return halves + odd_days / 15
     whole, extra_months = divmod(months, period.length)
-    if period.length == 12:
-        return whole + (extra_months * 30 + odd_days) / 365 if extra_months else whole + odd_days / 365
+    if period.length == 12:  # odd days of a year are actual days over 365
+        return whole + (add_months(paid_on, -12 * whole, anchor) - advance_on).days / 365
     return whole + (30 * extra_months + odd_days) / (30 * period.length)
 
 
