@@ -137,10 +137,16 @@ def charge(*, amount_cents: int, currency: str, customer_id: str, payment_method
     return _result(pi)
 
 
+def _plain(metadata) -> dict[str, str]:
+    if metadata is None:
+        return {}
+    return metadata.to_dict() if hasattr(metadata, "to_dict") else dict(metadata)
+
+
 def _result(pi) -> ChargeResult:
     customer = pi.customer if isinstance(pi.customer, str) or pi.customer is None else pi.customer.id
     return ChargeResult(pi.id, pi.status, _charge_id(pi), pi.client_secret, pi.amount, pi.currency.upper(),
-                        customer, dict(pi.metadata or {}))
+                        customer, _plain(pi.metadata))
 
 
 def retrieve_payment(payment_intent_id: str) -> ChargeResult:
