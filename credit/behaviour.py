@@ -8,8 +8,9 @@ declines outright. New customers (no record) get no adjustment.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 from credit.policy import BehaviourRule
 

@@ -23,10 +23,11 @@ Outcomes:
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from credit.behaviour import RepaymentRecord, behaviour_adjustment
 from credit.fraud import FraudContext, evaluate_fraud
@@ -142,7 +143,7 @@ def _policy_stage(applicant: ApplicantInput, record: RepaymentRecord | None, sco
     own_installments = record.monthly_installments_cents if record else 0
     new_payment = new_payment_cents(amount, applicant.requested_term_months, policy)
     obligations = applicant.existing_monthly_debt_cents + own_installments + new_payment
-    allowed = int(Decimal(applicant.monthly_income_cents) * policy.max_debt_to_income)
+    allowed = int(Decimal(applicant.monthly_income_cents or 0) * policy.max_debt_to_income)
     rule = policy.scene_rule(scene)
     tier = policy.tier_for(score)
     codes = []
@@ -165,7 +166,7 @@ def _policy_stage(applicant: ApplicantInput, record: RepaymentRecord | None, sco
 def _limit_stage(applicant: ApplicantInput, record: RepaymentRecord | None, tier_letter: str, scene: str,
                  promo_months: frozenset[int], policy: Policy) -> tuple[StageResult, int, int, tuple[OfferTerms, ...]]:
     tier = next(t for t in policy.tiers if t.tier == tier_letter)
-    by_income = int(Decimal(applicant.monthly_income_cents) * tier.income_multiple)
+    by_income = int(Decimal(applicant.monthly_income_cents or 0) * tier.income_multiple)
     line = min(tier.max_line_cents, by_income, policy.max_exposure_cents)
     outstanding = record.outstanding_balance_cents if record else 0
     available = max(0, line - outstanding)

@@ -9,10 +9,11 @@ hit sends the application to manual review.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from credit.policy import FraudRule, Policy
 
@@ -93,13 +94,15 @@ def _check(rule: FraudRule, ctx: FraudContext, email: str | None, billing_region
            shipping_region: str | None, amount_cents: int) -> FraudHit | None:
     if rule.name in _VELOCITY:
         observed = getattr(ctx, _VELOCITY[rule.name])
-        return FraudHit(rule.name, rule.action, observed, rule.limit) if observed >= rule.limit else None
+        hit = rule.limit is not None and observed >= rule.limit
+        return FraudHit(rule.name, rule.action, observed, rule.limit) if hit else None
     if rule.name == "disposable_email":
-        return FraudHit(rule.name, rule.action, email.rsplit("@", 1)[1].lower(), "listed") \
-            if is_disposable_email(email) else None
+        if email is None or not is_disposable_email(email):
+            return None
+        return FraudHit(rule.name, rule.action, email.rsplit("@", 1)[1].lower(), "listed")
     if rule.name == "region_mismatch":
         differs = bool(shipping_region) and bool(billing_region) and shipping_region != billing_region
-        if differs and amount_cents >= rule.min_amount_cents:
+        if differs and amount_cents >= (rule.min_amount_cents or 0):
             return FraudHit(rule.name, rule.action, f"{billing_region}->{shipping_region}", rule.min_amount_cents)
         return None
     raise ValueError(f"unknown fraud rule {rule.name!r}")

@@ -9,9 +9,10 @@ made: nothing is scored); the other gates decline.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from credit.policy import Policy
 from credit.scorecard import HOUSING, INCOME_SOURCES, OTHER_PLANS, SAVINGS_BANDS
@@ -132,6 +133,7 @@ def run_gates(applicant: ApplicantInput, policy: Policy, scene: str, today: date
     missing = missing_fields(applicant)
     if missing:
         return GateResult("incomplete", ("missing_fields",), {"missing": missing})
+    assert applicant.date_of_birth is not None  # required field, checked above
     age = age_on(applicant.date_of_birth, today)
     if age < policy.min_age_years:
         return GateResult("decline", ("under_age",), {"min_age_years": policy.min_age_years})

@@ -14,10 +14,11 @@ Building an offer (when a page shows it) adds the schedule from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from credit.disclosure import Disclosure, build_disclosure
 from credit.money import percent_of, require_cents

@@ -29,9 +29,10 @@ merchant opted in to that promotion).
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any
 
 PRODUCTS: tuple[str, ...] = (
     "pay_in_4", "monthly_3", "monthly_6", "monthly_12", "monthly_24", "monthly_36",

@@ -15,10 +15,11 @@ falls in no bin (an unknown category) scores the feature's worst bin.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 SCORECARD_PATH = Path(__file__).resolve().parent / "data" / "scorecard.json"
 

@@ -304,7 +304,7 @@ def train(csv_path: Path) -> dict:
     base_points = round(offset - factor * float(model.intercept_[0]))
 
     features = []
-    for coef, name in zip(model.coef_[0], binning):
+    for coef, name in zip(model.coef_[0], binning, strict=True):
         bins = []
         for b in binning[name]:
             points = round(-factor * float(coef) * b["woe"])

@@ -27,7 +27,10 @@ BASE = ApplicantInput(
 )
 
 
-def run(applicant=BASE, fraud=FraudContext(), record=None, policy=POLICY, cart=None, today=TODAY):
+NO_FRAUD = FraudContext()
+
+
+def run(applicant=BASE, fraud=NO_FRAUD, record=None, policy=POLICY, cart=None, today=TODAY):
     return decide(applicant, fraud, record, policy, cart, today)
 
 

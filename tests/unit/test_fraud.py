@@ -12,7 +12,10 @@ POLICY = Policy.from_dict(DEFAULT_POLICY)
 CLEAN = dict(email="ann@example.com", billing_region="CA", shipping_region="CA", amount_cents=50_000)
 
 
-def run(ctx=FraudContext(), policy=POLICY, **overrides):
+NO_SIGNALS = FraudContext()
+
+
+def run(ctx=NO_SIGNALS, policy=POLICY, **overrides):
     return evaluate_fraud(ctx, policy, **{**CLEAN, **overrides})
 
 
