@@ -30,7 +30,7 @@ from typing import Final
 
 from credit.errors import CreditInputError
 from credit.money import require_cents
-from credit.schedule import add_months, is_month_end, whole_months_back
+from credit.schedule import add_months, count_back_months, is_month_end
 
 Payment = tuple[date, int]
 """``(due_on, amount_cents)``."""
@@ -155,11 +155,11 @@ def periods_between(advance_on: date, paid_on: date, period: UnitPeriod, schedul
         whole, odd = divmod((paid_on - advance_on).days, period.length)
         return whole + odd / period.length
     anchor = counting_day(paid_on, schedule_day)
-    months = whole_months_back(paid_on, advance_on, anchor)
-    odd_days = (add_months(paid_on, -months, anchor) - advance_on).days
+    months, landed = count_back_months(paid_on, advance_on, anchor)
+    odd_days = (landed - advance_on).days
     if period.kind == "semimonth":
         halves = 2 * months
-        back = _semimonth_back(add_months(paid_on, -months, anchor))
+        back = _semimonth_back(landed)
         if back >= advance_on:
             halves, odd_days = halves + 1, (back - advance_on).days
         return halves + odd_days / 15
@@ -211,8 +211,9 @@ def infer_unit_period(advance_on: date, payment_dates: list[date]) -> UnitPeriod
     if any(p.kind == "semimonth" for p in intervals) and all(
             p.kind == "semimonth" or (p.kind == "days" and p.length == 14) for p in intervals):
         return UnitPeriod("semimonth", 1)
-    counts = Counter(intervals)
-    return max(counts, key=lambda p: (counts[p], p.per_year))
+    counts = Counter((p.kind, p.length) for p in intervals)  # tuples hash faster than dataclasses
+    kind, length = max(counts, key=lambda key: (counts[key], UnitPeriod(*key).per_year))
+    return UnitPeriod(kind, length)
 
 
 # ---------------------------------------------------------------- solver
@@ -268,8 +269,8 @@ def annual_percentage_rate(amount_financed_cents: int, advance_on: date, payment
     ordered = sorted(payments)
     if ordered[0][0] < advance_on:
         raise CreditInputError("payments", "must not be due before advance_on")
-    for _, amount in ordered:
-        require_cents(amount, "payments")
+    if not all(type(amount) is int and amount >= 0 for _, amount in ordered):
+        raise CreditInputError("payments", "amounts must be int minor units >= 0")
     if sum(amount for _, amount in ordered) == amount_financed_cents:
         return Decimal(0).quantize(APR_DECIMALS)
     dates = [due_on for due_on, _ in ordered]

@@ -19,7 +19,6 @@ Conventions (see ``docs/credit_math.md``):
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -59,9 +58,19 @@ class Installment:
 
 # ---------------------------------------------------------------- dates
 
+_MONTH_DAYS: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """Length of a month in the Gregorian calendar (fast ``calendar.monthrange``)."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month - 1]
+
+
 def is_month_end(day: date) -> bool:
     """True when ``day`` is the last day of its month."""
-    return day.day == calendar.monthrange(day.year, day.month)[1]
+    return day.day == days_in_month(day.year, day.month)
 
 
 def add_months(start: date, months: int, day_of_month: int | None = None) -> date:
@@ -70,19 +79,30 @@ def add_months(start: date, months: int, day_of_month: int | None = None) -> dat
     The day of month is ``day_of_month`` (default ``start.day``) clamped to
     the target month's length: ``add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)``.
     """
-    index = start.year * 12 + start.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day_of_month or start.day, last))
+    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
+    last = days_in_month(year, month + 1)
+    day = day_of_month or start.day
+    return date(year, month + 1, day if day < last else last)
+
+
+def count_back_months(later: date, earlier: date, day_of_month: int | None = None) -> tuple[int, date]:
+    """Whole calendar months between ``earlier`` and ``later`` counted back
+    from ``later`` (Regulation Z Appendix J (b)(5) style), and the date the
+    counting stopped on (``>= earlier``)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    if months <= 0:
+        return 0, later
+    landed = add_months(later, -months, day_of_month)
+    if landed < earlier:
+        months -= 1
+        landed = add_months(later, -months, day_of_month) if months else later
+    return months, landed
 
 
 def whole_months_back(later: date, earlier: date, day_of_month: int | None = None) -> int:
     """Whole calendar months that fit between ``earlier`` and ``later``,
-    counted back from ``later`` (Regulation Z Appendix J (b)(5) style)."""
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    if months > 0 and add_months(later, -months, day_of_month) < earlier:
-        months -= 1
-    return max(months, 0)
+    counted back from ``later``."""
+    return count_back_months(later, earlier, day_of_month)[0]
 
 
 def period_days(start: date, end: date, day_count: str, day_of_month: int | None = None) -> int:
@@ -98,8 +118,8 @@ def period_days(start: date, end: date, day_count: str, day_of_month: int | None
         return (end - start).days
     if day_of_month is None and is_month_end(end) and end.day < start.day:
         day_of_month = start.day  # Jan 31 -> Feb 28 is one whole month
-    months = whole_months_back(end, start, day_of_month)
-    return 30 * months + (add_months(end, -months, day_of_month) - start).days
+    months, landed = count_back_months(end, start, day_of_month)
+    return 30 * months + (landed - start).days
 
 
 def year_basis(day_count: str) -> int:
@@ -179,6 +199,11 @@ class _Plan:
     days: list[int]
     basis: int
 
+    @property
+    def first_number(self) -> int:
+        """Number of the first amortized installment (2 after a down payment)."""
+        return 2 if self.down_payment_cents else 1
+
 
 def _plan(principal_cents: int, months: int, start_on: date, first_due_on: date | None,
           day_count: str, down_payment_percent: Decimal | int) -> _Plan:
@@ -200,16 +225,13 @@ def _plan(principal_cents: int, months: int, start_on: date, first_due_on: date 
 
 
 def _with_down_payment(plan: _Plan, installments: list[Installment]) -> list[Installment]:
-    """Prefix the down payment (if any) and number installments 1..n."""
-    rows: list[Installment] = []
-    if plan.down_payment_cents:
-        rows.append(Installment(1, plan.start_on, plan.down_payment_cents, 0, 0,
-                                plan.down_payment_cents, plan.financed_cents, KIND_DOWN_PAYMENT))
-    offset = len(rows)
-    for row in installments:
-        rows.append(Installment(row.number + offset, row.due_on, row.principal_cents, row.interest_cents,
-                                row.fee_cents, row.total_cents, row.balance_cents, row.kind))
-    return rows
+    """Prefix the down payment (if any); ``_amortize`` already numbered the
+    installments after it."""
+    if not plan.down_payment_cents:
+        return installments
+    down = Installment(1, plan.start_on, plan.down_payment_cents, 0, 0, plan.down_payment_cents,
+                       plan.financed_cents, KIND_DOWN_PAYMENT)
+    return [down, *installments]
 
 
 def equal_parts(total_cents: int, count: int) -> list[int]:
@@ -225,8 +247,8 @@ def equal_parts(total_cents: int, count: int) -> list[int]:
     return [part] * (count - 1) + [total_cents - part * (count - 1)]
 
 
-def _amortize(financed: int, rate: Decimal, days: list[int], basis: int,
-              due_dates: list[date], principal_parts: list[int] | None, payment: int) -> list[Installment]:
+def _amortize(financed: int, rate: Decimal, days: list[int], basis: int, due_dates: list[date],
+              principal_parts: list[int] | None, payment: int, first_number: int = 1) -> list[Installment]:
     """Run the declining balance: interest each period, then principal.
 
     With ``principal_parts`` the principal of each period is fixed (equal
@@ -247,7 +269,7 @@ def _amortize(financed: int, rate: Decimal, days: list[int], basis: int,
         else:
             principal = min(max(payment - interest, 0), balance)
         balance -= principal
-        rows.append(Installment(index + 1, due_on, principal, interest, 0, principal + interest, balance))
+        rows.append(Installment(index + first_number, due_on, principal, interest, 0, principal + interest, balance))
     return rows
 
 
@@ -303,7 +325,7 @@ def level_payment_schedule(principal_cents: int, annual_rate: Decimal, months: i
     rate = check_rate(annual_rate)
     plan = _plan(principal_cents, months, start_on, first_due_on, day_count, down_payment_percent)
     payment = level_payment_cents(plan.financed_cents, rate, plan.days, plan.basis)
-    rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment)
+    rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment, plan.first_number)
     if rows[0].interest_cents > payment:  # would need negative amortization
         raise CreditInputError("first_due_on", "first period is too long for this rate and term: "
                                                "the first payment would not cover its interest")
@@ -314,7 +336,7 @@ def level_payment_schedule(principal_cents: int, annual_rate: Decimal, months: i
             break
         step = round(drift / _future_value_factor(rate, plan.days, plan.basis)) or (1 if drift > 0 else -1)
         payment += step
-        rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment)
+        rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment, plan.first_number)
         if abs(rows[-1].total_cents - payment) < best_drift:
             best, best_drift = rows, abs(rows[-1].total_cents - payment)
     return _with_down_payment(plan, best)
@@ -333,7 +355,7 @@ def equal_principal_schedule(principal_cents: int, annual_rate: Decimal, months:
     rate = check_rate(annual_rate)
     plan = _plan(principal_cents, months, start_on, first_due_on, day_count, down_payment_percent)
     parts = equal_parts(plan.financed_cents, months)
-    rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, parts, 0)
+    rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, parts, 0, plan.first_number)
     return _with_down_payment(plan, rows)
 
 
@@ -348,7 +370,7 @@ def promo_schedule(principal_cents: int, months: int, start_on: date, first_due_
     """
     plan = _plan(principal_cents, months, start_on, first_due_on, "30/360", down_payment_percent)
     parts = equal_parts(plan.financed_cents, months)
-    rows = _amortize(plan.financed_cents, Decimal(0), plan.days, plan.basis, plan.due_dates, parts, 0)
+    rows = _amortize(plan.financed_cents, Decimal(0), plan.days, plan.basis, plan.due_dates, parts, 0, plan.first_number)
     return _with_down_payment(plan, rows)
 
 
