@@ -58,8 +58,10 @@ def measure(case: Callable[[], object], runs: int) -> tuple[float, float]:
 def main() -> int:
     print(f"python {sys.version.split()[0]}, price {PRICE_CENTS / 100:.2f}, rate {RATE}")
     median, p99 = measure(one_36_month_offer, 3000)
-    print(f"36-month schedule + APR + disclosure: median {median:.3f} ms, p99 {p99:.3f} ms "
-          f"(target < {TARGET_MS} ms: {'ok' if median < TARGET_MS else 'MISSED'})")
+    print(
+        f"36-month schedule + APR + disclosure: median {median:.3f} ms, p99 {p99:.3f} ms "
+        f"(target < {TARGET_MS} ms: {'ok' if median < TARGET_MS else 'MISSED'})"
+    )
     median, p99 = measure(all_offers_for_one_cart, 1000)
     print(f"all 8 offers for one cart (schedules + APRs + disclosures): median {median:.3f} ms, p99 {p99:.3f} ms")
     return 0

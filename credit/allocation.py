@@ -27,8 +27,12 @@ from credit.errors import CreditInputError
 from credit.money import require_cents
 
 WATERFALL: Final = (
-    "past_due_fees_cents", "past_due_interest_cents", "past_due_principal_cents",
-    "current_fees_cents", "current_interest_cents", "current_principal_cents",
+    "past_due_fees_cents",
+    "past_due_interest_cents",
+    "past_due_principal_cents",
+    "current_fees_cents",
+    "current_interest_cents",
+    "current_principal_cents",
     "future_principal_cents",
 )
 """Bucket names in the order the waterfall fills them."""

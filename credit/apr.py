@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Final
 
 from credit.errors import CreditInputError
@@ -71,8 +72,11 @@ class UnitPeriod:
 
 
 _NAMED: Final = {
-    "month": UnitPeriod("months", 1), "semimonth": UnitPeriod("semimonth", 1),
-    "week": UnitPeriod("days", 7), "year": UnitPeriod("months", 12), "day": UnitPeriod("days", 1),
+    "month": UnitPeriod("months", 1),
+    "semimonth": UnitPeriod("semimonth", 1),
+    "week": UnitPeriod("days", 7),
+    "year": UnitPeriod("months", 12),
+    "day": UnitPeriod("days", 1),
 }
 _MULTIPLE: Final = re.compile(r"^(\d+)\s+(month|week|day|year)s?$")
 
@@ -99,6 +103,7 @@ def parse_unit_period(text: str) -> UnitPeriod:
 
 
 # ---------------------------------------------------------------- calendar steps
+
 
 def _semimonth_back(day: date) -> date:
     """One semimonth earlier: 16th -> 1st, 1st -> 16th of the month before,
@@ -142,6 +147,7 @@ def unit_period_dates(first_on: date, count: int, unit_period: str) -> list[date
 
 # ---------------------------------------------------------------- t and f
 
+
 def counting_day(day: date, schedule_day: int) -> int:
     """Day of month to count back with: a clamped month end counts back to
     the schedule's day of month."""
@@ -171,13 +177,16 @@ def periods_between(advance_on: date, paid_on: date, period: UnitPeriod, schedul
 
 # ---------------------------------------------------------------- unit period inference
 
+
 def _calendar_months(earlier: date, later: date) -> int:
     """Whole months from ``earlier`` to ``later`` if they are the same day of
     month (allowing month-end clamping), else 0."""
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    same_day = (later.day == earlier.day
-                or (is_month_end(later) and later.day < earlier.day)
-                or (is_month_end(earlier) and later.day > earlier.day))
+    same_day = (
+        later.day == earlier.day
+        or (is_month_end(later) and later.day < earlier.day)
+        or (is_month_end(earlier) and later.day > earlier.day)
+    )
     return months if 1 <= months <= 12 and same_day else 0
 
 
@@ -207,9 +216,10 @@ def infer_unit_period(advance_on: date, payment_dates: list[date]) -> UnitPeriod
     if len(payment_dates) == 1:
         term = _interval_period(advance_on, payment_dates[0])
         return UnitPeriod("months", 12) if term.kind == "days" and term.length >= 365 else term
-    intervals = [_interval_period(a, b) for a, b in zip(payment_dates, payment_dates[1:])]
+    intervals = [_interval_period(a, b) for a, b in pairwise(payment_dates)]
     if any(p.kind == "semimonth" for p in intervals) and all(
-            p.kind == "semimonth" or (p.kind == "days" and p.length == 14) for p in intervals):
+        p.kind == "semimonth" or (p.kind == "days" and p.length == 14) for p in intervals
+    ):
         return UnitPeriod("semimonth", 1)
     counts = Counter((p.kind, p.length) for p in intervals)  # tuples hash faster than dataclasses
     kind, length = max(counts, key=lambda key: (counts[key], UnitPeriod(*key).per_year))
@@ -218,12 +228,13 @@ def infer_unit_period(advance_on: date, payment_dates: list[date]) -> UnitPeriod
 
 # ---------------------------------------------------------------- solver
 
+
 def _present_value(rate: float, terms: list[tuple[float, int, float]]) -> tuple[float, float]:
     """Present value of the payments at unit-period ``rate`` and its derivative."""
     value = slope = 0.0
     base = 1.0 + rate
     for amount, whole, fraction in terms:
-        discounted = amount / ((1.0 + fraction * rate) * base ** whole)
+        discounted = amount / ((1.0 + fraction * rate) * base**whole)
         value += discounted
         slope -= discounted * (fraction / (1.0 + fraction * rate) + whole / base)
     return value, slope
@@ -255,8 +266,9 @@ def _solve_unit_rate(amount: float, terms: list[tuple[float, int, float]]) -> fl
     return rate
 
 
-def annual_percentage_rate(amount_financed_cents: int, advance_on: date, payments: list[Payment],
-                           unit_period: str | None = None) -> Decimal:
+def annual_percentage_rate(
+    amount_financed_cents: int, advance_on: date, payments: list[Payment], unit_period: str | None = None
+) -> Decimal:
     """APR in percent (unrounded, 6 decimals) by the Appendix J actuarial method.
 
     ``payments`` are ``(due_on, amount_cents)`` pairs on or after

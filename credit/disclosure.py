@@ -28,19 +28,24 @@ from credit.money import minor_digits, require_cents
 from credit.schedule import KIND_DOWN_PAYMENT, Installment
 
 LATE_CHARGE_TEXT: Final = "If a payment is late, you may be charged a late fee as stated in your agreement."
-PREPAYMENT_TEXT: Final = ("If you pay off early, you will not have to pay a penalty, and you pay interest "
-                          "only up to the day you pay off.")
+PREPAYMENT_TEXT: Final = (
+    "If you pay off early, you will not have to pay a penalty, and you pay interest only up to the day you pay off."
+)
 
 _CADENCE_TEXT: Final = {
-    "month": "monthly", "semimonth": "semimonthly", "week": "weekly",
-    "2 weeks": "every 2 weeks", "4 weeks": "every 4 weeks", "year": "yearly",
+    "month": "monthly",
+    "semimonth": "semimonthly",
+    "week": "weekly",
+    "2 weeks": "every 2 weeks",
+    "4 weeks": "every 4 weeks",
+    "year": "yearly",
 }
 
 
 class PaymentGroup(NamedTuple):
     """``count`` consecutive payments of ``amount_cents`` from ``first_due_on``."""
 
-    count: int
+    count: int  # type: ignore[assignment]  # shadows tuple.count on purpose: the box says "number of payments"
     amount_cents: int
     first_due_on: date
     cadence: str
@@ -85,8 +90,9 @@ def payment_groups(installments: list[Installment]) -> tuple[PaymentGroup, ...]:
             runs[-1].append(row)
         else:
             runs.append([row])
-    return tuple(PaymentGroup(len(run), run[0].total_cents, run[0].due_on, cadence_text([r.due_on for r in run]))
-                 for run in runs)
+    return tuple(
+        PaymentGroup(len(run), run[0].total_cents, run[0].due_on, cadence_text([r.due_on for r in run])) for run in runs
+    )
 
 
 def _check_schedule(schedule: list[Installment], advance_on: date, currency: str) -> list[Installment]:
@@ -101,9 +107,15 @@ def _check_schedule(schedule: list[Installment], advance_on: date, currency: str
     return financed
 
 
-def build_disclosure(schedule: list[Installment], advance_on: date, *, cash_price_cents: int | None = None,
-                     late_charge_text: str = LATE_CHARGE_TEXT, prepayment_text: str = PREPAYMENT_TEXT,
-                     currency: str = "USD") -> Disclosure:
+def build_disclosure(
+    schedule: list[Installment],
+    advance_on: date,
+    *,
+    cash_price_cents: int | None = None,
+    late_charge_text: str = LATE_CHARGE_TEXT,
+    prepayment_text: str = PREPAYMENT_TEXT,
+    currency: str = "USD",
+) -> Disclosure:
     """Compute the federal box for ``schedule`` with credit advanced on ``advance_on``.
 
     Down-payment installments are not credit: they count toward the total
@@ -118,16 +130,25 @@ def build_disclosure(schedule: list[Installment], advance_on: date, *, cash_pric
     if cash_price_cents is not None:
         require_cents(cash_price_cents, "cash_price_cents")
         if cash_price_cents != down_payment + amount_financed:
-            raise CreditInputError("cash_price_cents", f"{cash_price_cents} is not down payment {down_payment} "
-                                   f"+ amount financed {amount_financed}")
+            raise CreditInputError(
+                "cash_price_cents",
+                f"{cash_price_cents} is not down payment {down_payment} + amount financed {amount_financed}",
+            )
     finance_charge = total_of_payments - amount_financed
     if finance_charge == 0:
         exact = Decimal(0).quantize(APR_DECIMALS)
     else:
         exact = annual_percentage_rate(amount_financed, advance_on, [(r.due_on, r.total_cents) for r in financed])
     return Disclosure(
-        amount_financed_cents=amount_financed, finance_charge_cents=finance_charge,
-        apr=exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), apr_unrounded=exact,
-        total_of_payments_cents=total_of_payments, total_sale_price_cents=total_of_payments + down_payment,
-        down_payment_cents=down_payment, payment_groups=payment_groups(financed),
-        late_charge_text=late_charge_text, prepayment_text=prepayment_text, currency=currency)
+        amount_financed_cents=amount_financed,
+        finance_charge_cents=finance_charge,
+        apr=exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        apr_unrounded=exact,
+        total_of_payments_cents=total_of_payments,
+        total_sale_price_cents=total_of_payments + down_payment,
+        down_payment_cents=down_payment,
+        payment_groups=payment_groups(financed),
+        late_charge_text=late_charge_text,
+        prepayment_text=prepayment_text,
+        currency=currency,
+    )

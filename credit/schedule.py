@@ -134,6 +134,7 @@ def monthly_due_dates(first_due_on: date, months: int, day_of_month: int) -> lis
 
 # ---------------------------------------------------------------- validation
 
+
 def _check_date(value: object, field: str) -> date:
     if not isinstance(value, date):
         raise CreditInputError(field, f"must be a datetime.date, got {type(value).__name__}")
@@ -188,6 +189,7 @@ def _first_due(start_on: date, first_due_on: date | None) -> tuple[date, int]:
 
 # ---------------------------------------------------------------- building blocks
 
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """Validated common inputs of a monthly schedule."""
@@ -205,8 +207,14 @@ class _Plan:
         return 2 if self.down_payment_cents else 1
 
 
-def _plan(principal_cents: int, months: int, start_on: date, first_due_on: date | None,
-          day_count: str, down_payment_percent: Decimal | int) -> _Plan:
+def _plan(
+    principal_cents: int,
+    months: int,
+    start_on: date,
+    first_due_on: date | None,
+    day_count: str,
+    down_payment_percent: Decimal | int,
+) -> _Plan:
     require_cents(principal_cents, "principal_cents", minimum=1)
     _check_months(months)
     check_day_count(day_count)
@@ -229,8 +237,9 @@ def _with_down_payment(plan: _Plan, installments: list[Installment]) -> list[Ins
     installments after it."""
     if not plan.down_payment_cents:
         return installments
-    down = Installment(1, plan.start_on, plan.down_payment_cents, 0, 0, plan.down_payment_cents,
-                       plan.financed_cents, KIND_DOWN_PAYMENT)
+    down = Installment(
+        1, plan.start_on, plan.down_payment_cents, 0, 0, plan.down_payment_cents, plan.financed_cents, KIND_DOWN_PAYMENT
+    )
     return [down, *installments]
 
 
@@ -247,8 +256,16 @@ def equal_parts(total_cents: int, count: int) -> list[int]:
     return [part] * (count - 1) + [total_cents - part * (count - 1)]
 
 
-def _amortize(financed: int, rate: Decimal, days: list[int], basis: int, due_dates: list[date],
-              principal_parts: list[int] | None, payment: int, first_number: int = 1) -> list[Installment]:
+def _amortize(
+    financed: int,
+    rate: Decimal,
+    days: list[int],
+    basis: int,
+    due_dates: list[date],
+    principal_parts: list[int] | None,
+    payment: int,
+    first_number: int = 1,
+) -> list[Installment]:
     """Run the declining balance: interest each period, then principal.
 
     With ``principal_parts`` the principal of each period is fixed (equal
@@ -305,9 +322,16 @@ def _future_value_factor(rate: Decimal, days: list[int], basis: int) -> float:
 
 # ---------------------------------------------------------------- public schedules
 
-def level_payment_schedule(principal_cents: int, annual_rate: Decimal, months: int, start_on: date,
-                           first_due_on: date | None = None, day_count: str = "30/360",
-                           down_payment_percent: Decimal | int = 0) -> list[Installment]:
+
+def level_payment_schedule(
+    principal_cents: int,
+    annual_rate: Decimal,
+    months: int,
+    start_on: date,
+    first_due_on: date | None = None,
+    day_count: str = "30/360",
+    down_payment_percent: Decimal | int = 0,
+) -> list[Installment]:
     """Level-payment (annuity) amortization on the declining balance.
 
     Every monthly installment has the same total except the last, which pays
@@ -327,8 +351,10 @@ def level_payment_schedule(principal_cents: int, annual_rate: Decimal, months: i
     payment = level_payment_cents(plan.financed_cents, rate, plan.days, plan.basis)
     rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment, plan.first_number)
     if rows[0].interest_cents > payment:  # would need negative amortization
-        raise CreditInputError("first_due_on", "first period is too long for this rate and term: "
-                                               "the first payment would not cover its interest")
+        raise CreditInputError(
+            "first_due_on",
+            "first period is too long for this rate and term: the first payment would not cover its interest",
+        )
     best, best_drift = rows, abs(rows[-1].total_cents - payment)
     for _ in range(4):  # rounding drift is usually < months; nudge the payment if not
         drift = rows[-1].total_cents - payment
@@ -336,15 +362,23 @@ def level_payment_schedule(principal_cents: int, annual_rate: Decimal, months: i
             break
         step = round(drift / _future_value_factor(rate, plan.days, plan.basis)) or (1 if drift > 0 else -1)
         payment += step
-        rows = _amortize(plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment, plan.first_number)
+        rows = _amortize(
+            plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment, plan.first_number
+        )
         if abs(rows[-1].total_cents - payment) < best_drift:
             best, best_drift = rows, abs(rows[-1].total_cents - payment)
     return _with_down_payment(plan, best)
 
 
-def equal_principal_schedule(principal_cents: int, annual_rate: Decimal, months: int, start_on: date,
-                             first_due_on: date | None = None, day_count: str = "30/360",
-                             down_payment_percent: Decimal | int = 0) -> list[Installment]:
+def equal_principal_schedule(
+    principal_cents: int,
+    annual_rate: Decimal,
+    months: int,
+    start_on: date,
+    first_due_on: date | None = None,
+    day_count: str = "30/360",
+    down_payment_percent: Decimal | int = 0,
+) -> list[Installment]:
     """Equal-principal amortization: declining payments.
 
     Each installment repays the same principal (``equal_parts``: rounded half
@@ -359,8 +393,13 @@ def equal_principal_schedule(principal_cents: int, annual_rate: Decimal, months:
     return _with_down_payment(plan, rows)
 
 
-def promo_schedule(principal_cents: int, months: int, start_on: date, first_due_on: date | None = None,
-                   down_payment_percent: Decimal | int = 0) -> list[Installment]:
+def promo_schedule(
+    principal_cents: int,
+    months: int,
+    start_on: date,
+    first_due_on: date | None = None,
+    down_payment_percent: Decimal | int = 0,
+) -> list[Installment]:
     """0 % promotion: equal installments and no interest.
 
     ``equal_parts`` of the amount financed: rounded half up, the last
@@ -370,7 +409,9 @@ def promo_schedule(principal_cents: int, months: int, start_on: date, first_due_
     """
     plan = _plan(principal_cents, months, start_on, first_due_on, "30/360", down_payment_percent)
     parts = equal_parts(plan.financed_cents, months)
-    rows = _amortize(plan.financed_cents, Decimal(0), plan.days, plan.basis, plan.due_dates, parts, 0, plan.first_number)
+    rows = _amortize(
+        plan.financed_cents, Decimal(0), plan.days, plan.basis, plan.due_dates, parts, 0, plan.first_number
+    )
     return _with_down_payment(plan, rows)
 
 

@@ -43,8 +43,10 @@ STRATEGIES: Final = ("last_first", "even")
 
 # ---------------------------------------------------------------- accrual and payoff
 
-def accrued_interest_cents(principal_cents: int, annual_rate: Decimal, from_on: date, to_on: date,
-                           day_count: str = "actual/365") -> int:
+
+def accrued_interest_cents(
+    principal_cents: int, annual_rate: Decimal, from_on: date, to_on: date, day_count: str = "actual/365"
+) -> int:
     """Simple interest on ``principal_cents`` for the days after ``from_on`` up
     to and including ``to_on``, rounded once half up; 0 if ``to_on <= from_on``."""
     require_cents(principal_cents, "principal_cents")
@@ -79,8 +81,9 @@ class PayoffQuote:
     total_cents: int
 
 
-def position_from_schedule(schedule: list[Installment], advance_on: date, paid_count: int, as_of: date,
-                           unpaid_fees_cents: int = 0) -> LoanPosition:
+def position_from_schedule(
+    schedule: list[Installment], advance_on: date, paid_count: int, as_of: date, unpaid_fees_cents: int = 0
+) -> LoanPosition:
     """The position on ``as_of`` of a loan whose first ``paid_count`` financed
     installments are paid in full (down payments are always paid).
 
@@ -96,25 +99,28 @@ def position_from_schedule(schedule: list[Installment], advance_on: date, paid_c
     paid_through = financed[paid_count - 1].due_on if paid_count else advance_on
     interest_from = max([paid_through] + [row.due_on for row in reached])
     unpaid_interest = sum(row.interest_cents for row in reached[paid_count:])
-    return LoanPosition(principal, interest_from, unpaid_interest, require_cents(unpaid_fees_cents, "unpaid_fees_cents"))
+    return LoanPosition(
+        principal, interest_from, unpaid_interest, require_cents(unpaid_fees_cents, "unpaid_fees_cents")
+    )
 
 
-def payoff_quote(position: LoanPosition, as_of: date, annual_rate: Decimal,
-                 day_count: str = "actual/365") -> PayoffQuote:
+def payoff_quote(
+    position: LoanPosition, as_of: date, annual_rate: Decimal, day_count: str = "actual/365"
+) -> PayoffQuote:
     """Payoff on ``as_of``: principal + unpaid interest + interest accrued from
     ``position.interest_from_on`` to ``as_of`` + unpaid fees; no penalty.
 
     Interest already paid for days after ``as_of`` (an installment paid
     early) is not rebated here; accrual is simply 0 in that case.
     """
-    accrued = accrued_interest_cents(position.principal_cents, annual_rate, position.interest_from_on, as_of,
-                                     day_count)
+    accrued = accrued_interest_cents(position.principal_cents, annual_rate, position.interest_from_on, as_of, day_count)
     interest = position.unpaid_interest_cents + accrued
     total = position.principal_cents + interest + position.unpaid_fees_cents
     return PayoffQuote(as_of, position.principal_cents, interest, position.unpaid_fees_cents, total)
 
 
 # ---------------------------------------------------------------- refunds
+
 
 @dataclass(frozen=True, slots=True)
 class Reamortization:
@@ -141,15 +147,20 @@ def _cuts_even(principals: list[int], amount: int) -> list[int]:
     while amount > 0:
         open_rows = [i for i, principal in enumerate(principals) if cuts[i] < principal]
         shares = split_evenly(amount, len(open_rows))[::-1]
-        for index, share in zip(open_rows, shares):
+        for index, share in zip(open_rows, shares, strict=True):
             take = min(share, principals[index] - cuts[index])
             cuts[index] += take
             amount -= take
     return cuts
 
 
-def _recomputed_interest(rows: list[Installment], balances: list[int], annual_rate: Decimal | None,
-                         day_count: str, period_start_on: date | None) -> list[int]:
+def _recomputed_interest(
+    rows: list[Installment],
+    balances: list[int],
+    annual_rate: Decimal | None,
+    day_count: str,
+    period_start_on: date | None,
+) -> list[int]:
     if annual_rate is None:
         return [row.interest_cents for row in rows]
     check_rate(annual_rate)
@@ -159,13 +170,21 @@ def _recomputed_interest(rows: list[Installment], balances: list[int], annual_ra
     numerator, denominator = rate_ratio(annual_rate)
     denominator *= year_basis(day_count)
     starts = [period_start_on] + [row.due_on for row in rows[:-1]]
-    return [div_round(balance * numerator * period_days(start, row.due_on, day_count), denominator)
-            for row, balance, start in zip(rows, balances, starts)]
+    return [
+        div_round(balance * numerator * period_days(start, row.due_on, day_count), denominator)
+        for row, balance, start in zip(rows, balances, starts, strict=True)
+    ]
 
 
-def reamortize(remaining_installments: list[Installment], reduction_cents: int, strategy: str = "last_first", *,
-               annual_rate: Decimal | None = None, day_count: str = "30/360",
-               period_start_on: date | None = None) -> Reamortization:
+def reamortize(
+    remaining_installments: list[Installment],
+    reduction_cents: int,
+    strategy: str = "last_first",
+    *,
+    annual_rate: Decimal | None = None,
+    day_count: str = "30/360",
+    period_start_on: date | None = None,
+) -> Reamortization:
     """Reduce the principal of the remaining (unpaid) installments by a refund.
 
     ``"last_first"`` cuts the last installment's principal to zero, then the
@@ -188,18 +207,28 @@ def reamortize(remaining_installments: list[Installment], reduction_cents: int, 
     cuts = (_cuts_last_first if strategy == "last_first" else _cuts_even)(principals, applied)
     balance = rows[0].balance_cents + rows[0].principal_cents - applied
     opening: list[int] = []
-    for principal, cut in zip(principals, cuts):
+    for principal, cut in zip(principals, cuts, strict=True):
         opening.append(balance)
         balance -= principal - cut
     interest = _recomputed_interest(rows, opening, annual_rate, day_count, period_start_on)
-    result = [Installment(row.number, row.due_on, row.principal_cents - cut, owed, row.fee_cents,
-                          row.principal_cents - cut + owed + row.fee_cents, start - (row.principal_cents - cut),
-                          row.kind)
-              for row, cut, owed, start in zip(rows, cuts, interest, opening)]
+    result = [
+        Installment(
+            row.number,
+            row.due_on,
+            row.principal_cents - cut,
+            owed,
+            row.fee_cents,
+            row.principal_cents - cut + owed + row.fee_cents,
+            start - (row.principal_cents - cut),
+            row.kind,
+        )
+        for row, cut, owed, start in zip(rows, cuts, interest, opening, strict=True)
+    ]
     return Reamortization(result, applied, reduction_cents - applied)
 
 
 # ---------------------------------------------------------------- payment holiday
+
 
 def next_due_on(due_on: date, period: UnitPeriod, schedule_day: int) -> date:
     """The due date one unit period after ``due_on`` (months keep the
@@ -211,7 +240,9 @@ def next_due_on(due_on: date, period: UnitPeriod, schedule_day: int) -> date:
     return add_months(due_on, period.length, counting_day(due_on, schedule_day))
 
 
-def defer_installment(installments: list[Installment], number: int, unit_period: str | None = None) -> list[Installment]:
+def defer_installment(
+    installments: list[Installment], number: int, unit_period: str | None = None
+) -> list[Installment]:
     """Payment holiday: installment ``number`` and every later one fall due
     one period later; earlier ones and all amounts are unchanged.
 
@@ -229,7 +260,18 @@ def defer_installment(installments: list[Installment], number: int, unit_period:
     else:
         raise CreditInputError("unit_period", "is required when fewer than two installments are given")
     schedule_day = max(day.day for day in dates)
-    return [row if row.number < number else
-            Installment(row.number, next_due_on(row.due_on, period, schedule_day), row.principal_cents,
-                        row.interest_cents, row.fee_cents, row.total_cents, row.balance_cents, row.kind)
-            for row in installments]
+    return [
+        row
+        if row.number < number
+        else Installment(
+            row.number,
+            next_due_on(row.due_on, period, schedule_day),
+            row.principal_cents,
+            row.interest_cents,
+            row.fee_cents,
+            row.total_cents,
+            row.balance_cents,
+            row.kind,
+        )
+        for row in installments
+    ]

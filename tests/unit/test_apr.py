@@ -93,10 +93,13 @@ def test_zero_percent_loan_has_apr_exactly_zero() -> None:
         (date(2024, 1, 1), date(2024, 7, 1), "year", 182 / 365),
     ],
 )
-def test_periods_between_counts_back_whole_unit_periods(advance_on: date, first_on: date, unit_period: str,
-                                                        expected: float) -> None:
+def test_periods_between_counts_back_whole_unit_periods(
+    advance_on: date, first_on: date, unit_period: str, expected: float
+) -> None:
     schedule_day = 31 if unit_period == "month" and first_on.day == 29 else first_on.day
-    assert periods_between(advance_on, first_on, parse_unit_period(unit_period), schedule_day) == pytest.approx(expected)
+    assert periods_between(advance_on, first_on, parse_unit_period(unit_period), schedule_day) == pytest.approx(
+        expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -125,17 +128,23 @@ def test_unit_period_is_inferred_from_the_payment_dates(dates: list[date], label
         (date(2024, 1, 1), (date(2024, 1, 31), 101000), Decimal("12.17")),  # 30 days: 365/30 periods a year
     ],
 )
-def test_single_payment_uses_the_term_as_unit_period(advance_on: date, payment: tuple[date, int],
-                                                     expected: Decimal) -> None:
+def test_single_payment_uses_the_term_as_unit_period(
+    advance_on: date, payment: tuple[date, int], expected: Decimal
+) -> None:
     apr = annual_percentage_rate(100000, advance_on, [payment])
     assert apr.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP") == expected
 
 
-@given(st.integers(50_000, 5_000_000), st.decimals(min_value=Decimal("0.01"), max_value=Decimal("0.36"), places=4),
-       st.sampled_from([3, 6, 12, 24, 36]), st.dates(min_value=date(2000, 1, 1), max_value=date(2050, 1, 1)))
+@given(
+    st.integers(50_000, 5_000_000),
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("0.36"), places=4),
+    st.sampled_from([3, 6, 12, 24, 36]),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2050, 1, 1)),
+)
 @settings(max_examples=200, deadline=None)
-def test_apr_of_a_regular_level_schedule_is_its_note_rate(principal: int, rate: Decimal, months: int,
-                                                          start: date) -> None:
+def test_apr_of_a_regular_level_schedule_is_its_note_rate(
+    principal: int, rate: Decimal, months: int, start: date
+) -> None:
     schedule = level_payment_schedule(principal, rate, months, start)
     apr = annual_percentage_rate(principal, start, [(row.due_on, row.total_cents) for row in schedule])
     # cent rounding of the installments moves the true APR a little on small, short loans
@@ -170,12 +179,17 @@ def test_vectors_copy_matches_the_shared_file_when_present() -> None:
     assert json.loads(local.read_text()) == json.loads(shared.read_text())
 
 
-@given(st.decimals(min_value=Decimal("0.5"), max_value=Decimal("60"), places=3), st.integers(2, 48),
-       st.sampled_from(["month", "semimonth", "2 weeks", "week", "3 months"]), st.integers(0, 40),
-       st.lists(st.integers(1_000_000, 100_000_000), min_size=1, max_size=3))
+@given(
+    st.decimals(min_value=Decimal("0.5"), max_value=Decimal("60"), places=3),
+    st.integers(2, 48),
+    st.sampled_from(["month", "semimonth", "2 weeks", "week", "3 months"]),
+    st.integers(0, 40),
+    st.lists(st.integers(1_000_000, 100_000_000), min_size=1, max_size=3),
+)
 @settings(max_examples=200, deadline=None)
-def test_solver_recovers_the_rate_a_payment_stream_was_priced_at(apr_percent: Decimal, count: int, unit: str,
-                                                                 odd_days: int, amounts: list[int]) -> None:
+def test_solver_recovers_the_rate_a_payment_stream_was_priced_at(
+    apr_percent: Decimal, count: int, unit: str, odd_days: int, amounts: list[int]
+) -> None:
     period = parse_unit_period(unit)
     advance_on = date(2024, 1, 1)
     first_on = unit_period_dates(advance_on, 2, unit)[1] + timedelta(days=odd_days % 15)

@@ -33,8 +33,11 @@ def test_appendix_j_c1i_as_a_schedule() -> None:
     balance, rows = 500000, []
     for number, principal in enumerate(split_evenly(500000, 24), start=1):
         balance -= principal
-        rows.append(Installment(number, add_months(date(1978, 2, 10), number - 1), principal, 23000 - principal, 0,
-                                23000, balance))
+        rows.append(
+            Installment(
+                number, add_months(date(1978, 2, 10), number - 1), principal, 23000 - principal, 0, 23000, balance
+            )
+        )
     box = build_disclosure(rows, date(1978, 1, 10))
     assert (box.amount_financed_cents, box.finance_charge_cents, box.total_of_payments_cents) == (500000, 52000, 552000)
     assert box.apr == Decimal("9.69")
@@ -62,8 +65,10 @@ def test_merchant_funded_promo_shows_zero_finance_charge_and_apr() -> None:
     box = build_disclosure(promo_schedule(500000, 36, CHECKOUT), CHECKOUT, cash_price_cents=500000)
     assert (box.finance_charge_cents, box.apr, box.apr_unrounded) == (0, Decimal("0.00"), Decimal(0))
     assert box.total_of_payments_cents == box.total_sale_price_cents == box.amount_financed_cents == 500000
-    assert box.payment_groups == (PaymentGroup(35, 13889, date(2024, 4, 16), "monthly"),
-                                  PaymentGroup(1, 13885, date(2027, 3, 16), "single payment"))
+    assert box.payment_groups == (
+        PaymentGroup(35, 13889, date(2024, 4, 16), "monthly"),
+        PaymentGroup(1, 13885, date(2027, 3, 16), "single payment"),
+    )
 
 
 def test_pay_in_4_first_payment_is_a_down_payment() -> None:
@@ -75,9 +80,18 @@ def test_pay_in_4_first_payment_is_a_down_payment() -> None:
 
 
 def test_texts_and_currency_are_carried_through() -> None:
-    box = build_disclosure(promo_schedule(30000, 3, CHECKOUT), CHECKOUT, late_charge_text="Late: 5% of the payment.",
-                           prepayment_text="No penalty.", currency="JPY")
-    assert (box.late_charge_text, box.prepayment_text, box.currency) == ("Late: 5% of the payment.", "No penalty.", "JPY")
+    box = build_disclosure(
+        promo_schedule(30000, 3, CHECKOUT),
+        CHECKOUT,
+        late_charge_text="Late: 5% of the payment.",
+        prepayment_text="No penalty.",
+        currency="JPY",
+    )
+    assert (box.late_charge_text, box.prepayment_text, box.currency) == (
+        "Late: 5% of the payment.",
+        "No penalty.",
+        "JPY",
+    )
     assert "penalty" in build_disclosure(promo_schedule(30000, 3, CHECKOUT), CHECKOUT).prepayment_text
 
 
@@ -88,8 +102,12 @@ def test_equal_principal_groups_every_payment_separately() -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
-    [({"currency": "XXX"}, "currency"), ({"cash_price_cents": 999}, "cash_price_cents"),
-     ({"cash_price_cents": -1}, "cash_price_cents"), ({"advance_on": date(2024, 5, 1)}, "advance_on")],
+    [
+        ({"currency": "XXX"}, "currency"),
+        ({"cash_price_cents": 999}, "cash_price_cents"),
+        ({"cash_price_cents": -1}, "cash_price_cents"),
+        ({"advance_on": date(2024, 5, 1)}, "advance_on"),
+    ],
 )
 def test_bad_input_names_the_field(kwargs: dict[str, object], field: str) -> None:
     arguments: dict[str, object] = {"advance_on": CHECKOUT, **kwargs}
@@ -97,8 +115,12 @@ def test_bad_input_names_the_field(kwargs: dict[str, object], field: str) -> Non
         build_disclosure(promo_schedule(30000, 3, CHECKOUT), **arguments)  # type: ignore[arg-type]
 
 
-@given(st.integers(10_000, 5_000_000), st.decimals(min_value=0, max_value=Decimal("0.36"), places=4),
-       st.sampled_from([3, 6, 12, 24, 36]), st.sampled_from([0, 10, 20]))
+@given(
+    st.integers(10_000, 5_000_000),
+    st.decimals(min_value=0, max_value=Decimal("0.36"), places=4),
+    st.sampled_from([3, 6, 12, 24, 36]),
+    st.sampled_from([0, 10, 20]),
+)
 @settings(max_examples=100, deadline=None)
 def test_box_totals_add_up(price: int, rate: Decimal, months: int, down: int) -> None:
     schedule = level_payment_schedule(price, rate, months, CHECKOUT, down_payment_percent=down)

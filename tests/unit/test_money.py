@@ -31,7 +31,7 @@ def test_div_round_rounds_half_up_away_from_zero(numerator: int, denominator: in
     assert div_round(numerator, denominator) == expected
 
 
-@given(st.integers(-10**12, 10**12), st.integers(1, 10**6))
+@given(st.integers(-(10**12), 10**12), st.integers(1, 10**6))
 @settings(max_examples=200)
 def test_div_round_matches_decimal_round_half_up(numerator: int, denominator: int) -> None:
     exact = Decimal(numerator) / Decimal(denominator)
@@ -89,7 +89,7 @@ def test_allocate_by_weights_parts_sum_to_the_whole(total: int, weights: list[in
     parts = allocate_by_weights(total, weights)
     assert sum(parts) == total
     weight_sum = sum(weights)
-    for part, weight in zip(parts, weights):
+    for part, weight in zip(parts, weights, strict=True):
         assert abs(Decimal(part) - Decimal(total) * weight / weight_sum) < 1
 
 
@@ -100,7 +100,9 @@ def test_allocate_by_weights_largest_remainder_table() -> None:
     assert allocate_by_weights(2, [1, 1, 1]) == [1, 1, 0]  # equal remainders: earlier wins
 
 
-@pytest.mark.parametrize(("amount", "percent", "expected"), [(1005, 10, 101), (100000, Decimal("12.5"), 12500), (999, 0, 0)])
+@pytest.mark.parametrize(
+    ("amount", "percent", "expected"), [(1005, 10, 101), (100000, Decimal("12.5"), 12500), (999, 0, 0)]
+)
 def test_percent_of_rounds_once(amount: int, percent: Decimal, expected: int) -> None:
     assert percent_of(amount, percent) == expected
 

@@ -14,6 +14,7 @@ Sources for the tables:
 
 from datetime import date, timedelta
 from decimal import Decimal, getcontext
+from itertools import pairwise
 
 import pytest
 from hypothesis import assume, given, settings
@@ -41,6 +42,7 @@ def amounts(schedule: list[Installment]) -> list[int]:
 
 # ---------------------------------------------------------------- worked examples
 
+
 @pytest.mark.parametrize(
     ("principal", "rate", "months", "payment"),
     [
@@ -60,7 +62,11 @@ def test_level_payment_first_rows_of_the_10000_at_10_percent_loan() -> None:
     schedule = level_payment_schedule(1000000, Decimal("0.10"), 36, date(2022, 3, 16))
     first = schedule[0]
     assert (first.due_on, first.interest_cents, first.principal_cents, first.balance_cents) == (
-        date(2022, 4, 16), 8333, 23934, 976066)  # 10000.00 * 10% / 12 = 83.33
+        date(2022, 4, 16),
+        8333,
+        23934,
+        976066,
+    )  # 10000.00 * 10% / 12 = 83.33
     assert schedule[-1].due_on == date(2025, 3, 16)
     assert schedule[-1].balance_cents == 0
 
@@ -82,7 +88,12 @@ def test_promo_0_percent_5000_over_36_months() -> None:
 
 def test_monthly_due_dates_keep_the_day_and_clamp_to_month_end() -> None:
     schedule = level_payment_schedule(100000, Decimal("0.1"), 4, date(2022, 12, 31))
-    assert [row.due_on for row in schedule] == [date(2023, 1, 31), date(2023, 2, 28), date(2023, 3, 31), date(2023, 4, 30)]
+    assert [row.due_on for row in schedule] == [
+        date(2023, 1, 31),
+        date(2023, 2, 28),
+        date(2023, 3, 31),
+        date(2023, 4, 30),
+    ]
 
 
 def test_explicit_first_due_date_sets_the_day_of_month() -> None:
@@ -95,8 +106,9 @@ def test_explicit_first_due_date_sets_the_day_of_month() -> None:
     [("30/360", 49), ("actual/365", 50)],  # Feb 10 -> Mar 10 (a month) + Mar 10 -> Apr 1 (19 or 22 days)
 )
 def test_long_first_period_accrues_interest_for_its_length(day_count: str, days: int) -> None:
-    schedule = level_payment_schedule(600000, Decimal("0.12"), 36, date(1978, 2, 10),
-                                      first_due_on=date(1978, 4, 1), day_count=day_count)
+    schedule = level_payment_schedule(
+        600000, Decimal("0.12"), 36, date(1978, 2, 10), first_due_on=date(1978, 4, 1), day_count=day_count
+    )
     basis = 360 if day_count == "30/360" else 365
     expected = (Decimal(600000) * Decimal("0.12") * days / basis).quantize(Decimal(1), rounding="ROUND_HALF_UP")
     assert schedule[0].interest_cents == expected
@@ -108,8 +120,9 @@ def test_first_period_whose_interest_exceeds_the_payment_is_refused() -> None:
 
 
 def test_short_first_period_accrues_interest_for_seven_days() -> None:
-    schedule = level_payment_schedule(365000, Decimal("0.10"), 12, date(2024, 1, 25), first_due_on=date(2024, 2, 1),
-                                      day_count="actual/365")
+    schedule = level_payment_schedule(
+        365000, Decimal("0.10"), 12, date(2024, 1, 25), first_due_on=date(2024, 2, 1), day_count="actual/365"
+    )
     assert schedule[0].interest_cents == 700  # 3650.00 * 10% * 7 / 365
     assert schedule[1].due_on == date(2024, 3, 1)
 
@@ -124,7 +137,12 @@ def test_down_payment_is_a_zero_day_first_installment() -> None:
     schedule = level_payment_schedule(100000, Decimal("0.2"), 6, START, down_payment_percent=20)
     down, *rest = schedule
     assert (down.kind, down.due_on, down.total_cents, down.interest_cents, down.balance_cents) == (
-        "down_payment", START, 20000, 0, 80000)
+        "down_payment",
+        START,
+        20000,
+        0,
+        80000,
+    )
     assert sum(row.principal_cents for row in rest) == 80000
     assert [row.number for row in schedule] == list(range(1, 8))
     assert financed_installments(schedule) == rest
@@ -155,8 +173,13 @@ def test_equal_principal_payments_decline() -> None:
     ],
 )
 def test_bad_input_raises_an_error_naming_the_field(kwargs: dict[str, object], field: str) -> None:
-    arguments: dict[str, object] = {"principal_cents": 100000, "annual_rate": Decimal("0.1"), "months": 12,
-                                    "start_on": START, **kwargs}
+    arguments: dict[str, object] = {
+        "principal_cents": 100000,
+        "annual_rate": Decimal("0.1"),
+        "months": 12,
+        "start_on": START,
+        **kwargs,
+    }
     with pytest.raises(CreditInputError, match=f"^{field}: ") as caught:
         level_payment_schedule(**arguments)  # type: ignore[arg-type]
     assert isinstance(caught.value, ValueError)
@@ -185,7 +208,7 @@ def check_common_invariants(schedule: list[Installment], principal: int) -> list
     amount_financed = principal - down
     assert sum(row.principal_cents for row in financed) == amount_financed
     balances = [amount_financed] + [row.balance_cents for row in financed]
-    assert all(a >= b for a, b in zip(balances, balances[1:]))
+    assert all(a >= b for a, b in pairwise(balances))
     assert balances[-1] == 0
     for row in schedule:
         assert min(row.principal_cents, row.interest_cents, row.fee_cents, row.total_cents, row.balance_cents) >= 0
@@ -201,8 +224,9 @@ def first_due(start: date, offset: int | None) -> date | None:
     return None if offset is None else start + timedelta(days=offset)
 
 
-def level_or_refused(principal: int, rate: Decimal, months: int, start: date, first: date | None, day_count: str,
-                     down: Decimal) -> list[Installment]:
+def level_or_refused(
+    principal: int, rate: Decimal, months: int, start: date, first: date | None, day_count: str, down: Decimal
+) -> list[Installment]:
     """The schedule, or skip the example when a long first period would make
     the first payment smaller than its interest (refused by design)."""
     try:
@@ -215,29 +239,32 @@ def level_or_refused(principal: int, rate: Decimal, months: int, start: date, fi
 
 @given(st.integers(1000, 5_000_000), rates, terms, dates, first_offsets, day_counts, down_percents)
 @settings(max_examples=200, deadline=None)
-def test_level_payment_invariants(principal: int, rate: Decimal, months: int, start: date, offset: int | None,
-                                  day_count: str, down: Decimal) -> None:
+def test_level_payment_invariants(
+    principal: int, rate: Decimal, months: int, start: date, offset: int | None, day_count: str, down: Decimal
+) -> None:
     schedule = level_or_refused(principal, rate, months, start, first_due(start, offset), day_count, down)
     financed = check_common_invariants(schedule, principal)
     level = financed[0].total_cents
     assert all(row.total_cents == level for row in financed[:-1])
     assert abs(financed[-1].total_cents - level) < months
-    interval_days = [(b.due_on - a.due_on).days for a, b in zip(financed, financed[1:])]
+    interval_days = [(b.due_on - a.due_on).days for a, b in pairwise(financed)]
     assert all(28 <= days <= 31 for days in interval_days)
 
 
 @given(st.integers(1000, 5_000_000), high_rates, terms, dates, first_offsets, day_counts, down_percents)
 @settings(max_examples=100, deadline=None)
-def test_level_payment_at_high_rates_keeps_balances_exact(principal: int, rate: Decimal, months: int, start: date,
-                                                          offset: int | None, day_count: str, down: Decimal) -> None:
+def test_level_payment_at_high_rates_keeps_balances_exact(
+    principal: int, rate: Decimal, months: int, start: date, offset: int | None, day_count: str, down: Decimal
+) -> None:
     schedule = level_or_refused(principal, rate, months, start, first_due(start, offset), day_count, down)
     check_common_invariants(schedule, principal)
 
 
 @given(st.integers(1000, 5_000_000), rates, terms, dates, first_offsets, day_counts, down_percents)
 @settings(max_examples=150, deadline=None)
-def test_equal_principal_invariants(principal: int, rate: Decimal, months: int, start: date, offset: int | None,
-                                    day_count: str, down: Decimal) -> None:
+def test_equal_principal_invariants(
+    principal: int, rate: Decimal, months: int, start: date, offset: int | None, day_count: str, down: Decimal
+) -> None:
     schedule = equal_principal_schedule(principal, rate, months, start, first_due(start, offset), day_count, down)
     financed = check_common_invariants(schedule, principal)
     parts = [row.principal_cents for row in financed]
@@ -274,8 +301,9 @@ def test_due_dates_clamp_to_month_end(start: date, months: int) -> None:
     assert moved.day == start.day or (moved.day < start.day and (moved + timedelta(days=1)).day == 1)
 
 
-@given(st.integers(10_000, 10_000_000), st.decimals(min_value=Decimal("0.001"), max_value=Decimal("1"), places=4),
-       terms)
+@given(
+    st.integers(10_000, 10_000_000), st.decimals(min_value=Decimal("0.001"), max_value=Decimal("1"), places=4), terms
+)
 @settings(max_examples=200, deadline=None)
 def test_level_payment_agrees_with_the_closed_form_annuity(principal: int, rate: Decimal, months: int) -> None:
     getcontext().prec = 40

@@ -37,6 +37,7 @@ RATE = Decimal("0.12")
 
 # ---------------------------------------------------------------- accrual
 
+
 @pytest.mark.parametrize(
     ("principal", "rate", "from_on", "to_on", "day_count", "expected"),
     [
@@ -48,17 +49,25 @@ RATE = Decimal("0.12")
         (100000, Decimal("0.12"), date(2024, 2, 5), date(2024, 2, 1), "actual/365", 0),
     ],
 )
-def test_daily_accrual(principal: int, rate: Decimal, from_on: date, to_on: date, day_count: str, expected: int) -> None:
+def test_daily_accrual(
+    principal: int, rate: Decimal, from_on: date, to_on: date, day_count: str, expected: int
+) -> None:
     assert accrued_interest_cents(principal, rate, from_on, to_on, day_count) == expected
 
 
 # ---------------------------------------------------------------- payoff
 
+
 def test_payoff_before_the_first_due_date_charges_interest_to_the_payoff_date_only() -> None:
     schedule = level_payment_schedule(365000, Decimal("0.10"), 12, START, day_count="actual/365")
     position = position_from_schedule(schedule, START, paid_count=0, as_of=date(2024, 1, 25))
     quote = payoff_quote(position, date(2024, 1, 25), Decimal("0.10"), "actual/365")
-    assert (quote.principal_cents, quote.interest_cents, quote.fees_cents, quote.total_cents) == (365000, 1000, 0, 366000)
+    assert (quote.principal_cents, quote.interest_cents, quote.fees_cents, quote.total_cents) == (
+        365000,
+        1000,
+        0,
+        366000,
+    )
 
 
 def test_payoff_with_a_missed_installment_includes_its_interest_and_fees() -> None:
@@ -72,11 +81,16 @@ def test_payoff_with_a_missed_installment_includes_its_interest_and_fees() -> No
     assert quote.total_cents == schedule[0].balance_cents + schedule[1].interest_cents + accrued + 1500
 
 
-@given(st.integers(10_000, 2_000_000), st.decimals(min_value=0, max_value=Decimal("0.36"), places=4),
-       st.sampled_from([3, 6, 12, 24, 36]), st.data())
+@given(
+    st.integers(10_000, 2_000_000),
+    st.decimals(min_value=0, max_value=Decimal("0.36"), places=4),
+    st.sampled_from([3, 6, 12, 24, 36]),
+    st.data(),
+)
 @settings(max_examples=150, deadline=None)
 def test_payoff_on_a_due_date_equals_balance_plus_that_installments_interest(
-        principal: int, rate: Decimal, months: int, data: st.DataObject) -> None:
+    principal: int, rate: Decimal, months: int, data: st.DataObject
+) -> None:
     schedule = level_payment_schedule(principal, rate, months, START)
     paid = data.draw(st.integers(0, months - 1))
     due = schedule[paid]
@@ -89,9 +103,15 @@ def test_payoff_on_a_due_date_equals_balance_plus_that_installments_interest(
 
 # ---------------------------------------------------------------- allocation
 
-OWED = Buckets(past_due_fees_cents=500, past_due_interest_cents=300, past_due_principal_cents=2000,
-               current_fees_cents=0, current_interest_cents=250, current_principal_cents=1750,
-               future_principal_cents=10000)
+OWED = Buckets(
+    past_due_fees_cents=500,
+    past_due_interest_cents=300,
+    past_due_principal_cents=2000,
+    current_fees_cents=0,
+    current_interest_cents=250,
+    current_principal_cents=1750,
+    future_principal_cents=10000,
+)
 
 
 @pytest.mark.parametrize(
@@ -113,8 +133,11 @@ def test_waterfall_table(amount: int, expected: Allocation) -> None:
 
 def test_allocation_pairs_and_remaining() -> None:
     allocation = allocate_payment(900, OWED)
-    assert allocation.as_pairs() == [("past_due_fees_cents", 500), ("past_due_interest_cents", 300),
-                                     ("past_due_principal_cents", 100)]
+    assert allocation.as_pairs() == [
+        ("past_due_fees_cents", 500),
+        ("past_due_interest_cents", 300),
+        ("past_due_principal_cents", 100),
+    ]
     assert allocation.remaining(OWED).past_due_principal_cents == 1900
     assert allocation.remaining(OWED).total_cents == OWED.total_cents - 900
 
@@ -129,7 +152,7 @@ def test_waterfall_splits_exactly_and_fills_buckets_in_order(amount: int, owed: 
     assert allocation.applied_cents + allocation.unapplied_cents == amount
     filled = [getattr(allocation, name) for name in WATERFALL]
     limits = [getattr(owed, name) for name in WATERFALL]
-    assert all(0 <= got <= limit for got, limit in zip(filled, limits))
+    assert all(0 <= got <= limit for got, limit in zip(filled, limits, strict=True))
     for index, got in enumerate(filled):
         if got:
             assert filled[:index] == limits[:index]
@@ -142,13 +165,18 @@ def test_allocation_rejects_negative_amounts() -> None:
 
 
 def test_buckets_as_of_sorts_installments_by_due_date() -> None:
-    rows = [OpenInstallment(1, date(2024, 2, 15), 1000, 100, 500), OpenInstallment(2, date(2024, 3, 15), 1010, 90),
-            OpenInstallment(3, date(2024, 4, 15), 1020, 80), OpenInstallment(4, date(2024, 5, 15), 1030, 70)]
+    rows = [
+        OpenInstallment(1, date(2024, 2, 15), 1000, 100, 500),
+        OpenInstallment(2, date(2024, 3, 15), 1010, 90),
+        OpenInstallment(3, date(2024, 4, 15), 1020, 80),
+        OpenInstallment(4, date(2024, 5, 15), 1030, 70),
+    ]
     assert buckets_as_of(rows, date(2024, 3, 1)) == Buckets(500, 100, 1000, 0, 90, 1010, 2050)
     assert buckets_as_of(rows, date(2024, 3, 15)).current_principal_cents == 1010
 
 
 # ---------------------------------------------------------------- refunds
+
 
 def test_refund_reduces_installments_from_the_last_backwards() -> None:
     schedule = promo_schedule(100000, 4, START)  # 4 x 250.00
@@ -183,18 +211,24 @@ def test_refund_on_an_interest_bearing_loan_recomputes_interest_on_the_new_balan
     assert [row.interest_cents for row in kept.installments] == [row.interest_cents for row in schedule]
 
 
-@given(st.integers(1000, 1_000_000), st.sampled_from([3, 6, 12]), st.integers(0, 1_200_000),
-       st.sampled_from(["last_first", "even"]), st.integers(0, 2))
+@given(
+    st.integers(1000, 1_000_000),
+    st.sampled_from([3, 6, 12]),
+    st.integers(0, 1_200_000),
+    st.sampled_from(["last_first", "even"]),
+    st.integers(0, 2),
+)
 @settings(max_examples=200, deadline=None)
-def test_reamortization_keeps_the_books_exact(principal: int, months: int, reduction: int, strategy: str,
-                                              paid: int) -> None:
+def test_reamortization_keeps_the_books_exact(
+    principal: int, months: int, reduction: int, strategy: str, paid: int
+) -> None:
     remaining = promo_schedule(principal, months, START)[paid:]
     owed = sum(row.principal_cents for row in remaining)
     result = reamortize(remaining, reduction, strategy)
     rows = result.installments
     assert result.applied_cents + result.refund_due_cents == reduction
     assert sum(row.principal_cents for row in rows) == owed - result.applied_cents
-    assert all(new.principal_cents <= old.principal_cents for new, old in zip(rows, remaining))
+    assert all(new.principal_cents <= old.principal_cents for new, old in zip(rows, remaining, strict=True))
     assert all(row.principal_cents >= 0 and row.total_cents >= 0 for row in rows)
     assert rows[-1].balance_cents == 0
     balances = [row.balance_cents for row in rows]
@@ -203,8 +237,11 @@ def test_reamortization_keeps_the_books_exact(principal: int, months: int, reduc
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
-    [({"reduction_cents": -1}, "reduction_cents"), ({"strategy": "first_first"}, "strategy"),
-     ({"annual_rate": RATE}, "period_start_on")],
+    [
+        ({"reduction_cents": -1}, "reduction_cents"),
+        ({"strategy": "first_first"}, "strategy"),
+        ({"annual_rate": RATE}, "period_start_on"),
+    ],
 )
 def test_reamortize_bad_input_names_the_field(kwargs: dict[str, object], field: str) -> None:
     arguments: dict[str, object] = {"reduction_cents": 100, **kwargs}
@@ -214,11 +251,18 @@ def test_reamortize_bad_input_names_the_field(kwargs: dict[str, object], field: 
 
 # ---------------------------------------------------------------- deferral
 
+
 def test_deferral_shifts_the_installment_and_later_ones_by_a_month_with_clamping() -> None:
     schedule = promo_schedule(60000, 6, date(2023, 12, 31))
     moved = defer_installment(schedule, 2)
-    assert [row.due_on for row in moved] == [date(2024, 1, 31), date(2024, 3, 31), date(2024, 4, 30),
-                                             date(2024, 5, 31), date(2024, 6, 30), date(2024, 7, 31)]
+    assert [row.due_on for row in moved] == [
+        date(2024, 1, 31),
+        date(2024, 3, 31),
+        date(2024, 4, 30),
+        date(2024, 5, 31),
+        date(2024, 6, 30),
+        date(2024, 7, 31),
+    ]
     assert [row.total_cents for row in moved] == [row.total_cents for row in schedule]
 
 
@@ -242,13 +286,14 @@ def test_deferral_of_an_unknown_installment_names_the_field() -> None:
 
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2050, 1, 1)), st.integers(3, 36), st.data())
 @settings(max_examples=150, deadline=None)
-def test_deferral_moves_dates_one_month_and_keeps_the_day_of_month(start: date, months: int,
-                                                                    data: st.DataObject) -> None:
+def test_deferral_moves_dates_one_month_and_keeps_the_day_of_month(
+    start: date, months: int, data: st.DataObject
+) -> None:
     schedule = promo_schedule(1_000_000, months, start)
     number = data.draw(st.integers(1, months))
     moved = defer_installment(schedule, number)
-    assert [row.due_on for row in moved[:number - 1]] == [row.due_on for row in schedule[:number - 1]]
-    later = [row.due_on for row in moved[number - 1:]]
+    assert [row.due_on for row in moved[: number - 1]] == [row.due_on for row in schedule[: number - 1]]
+    later = [row.due_on for row in moved[number - 1 :]]
     expected = [row.due_on for row in schedule[number:]]
     assert later[:-1] == expected
     assert all(isinstance(row, Installment) for row in moved)
