@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install, migrate, seed (first run), start the local Stripe server and the app.
+# Ctrl-C stops both.  Settings: see the README's configuration table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+PORT=${PORT:-5000}
+STRIPE_PORT=${STRIPE_PORT:-8420}
+export STRIPE_API_BASE=${STRIPE_API_BASE:-http://127.0.0.1:$STRIPE_PORT}
+export FLASK_APP=app
+
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+.venv/bin/flask db upgrade
+.venv/bin/flask seed demo --if-empty
+
+.venv/bin/python -m shop.stripe_server --port "$STRIPE_PORT" &
+STRIPE_PID=$!
+trap 'kill "$STRIPE_PID" 2>/dev/null || true' EXIT INT TERM
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$STRIPE_PORT/js.stripe.com/v3/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+.venv/bin/flask stripe register-webhook --url "http://127.0.0.1:$PORT/stripe/webhook"
+echo "Installmall: http://127.0.0.1:$PORT  (local Stripe on 127.0.0.1:$STRIPE_PORT; Ctrl-C stops both)"
+.venv/bin/flask run --host 127.0.0.1 --port "$PORT"
