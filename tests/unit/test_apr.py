@@ -198,7 +198,7 @@ def test_solver_recovers_the_rate_a_payment_stream_was_priced_at(
     unit_rate = float(apr_percent) / 100 / period.per_year
     present_value = 0.0
     for due_on, amount in payments:
-        time = periods_between(advance_on, due_on, period, first_on.day)
+        time = periods_between(advance_on, due_on, period, max(day.day for day in dates))
         whole = int(time + 1e-12)
         present_value += amount / ((1 + (time - whole) * unit_rate) * (1 + unit_rate) ** whole)
     apr = annual_percentage_rate(round(present_value), advance_on, payments, unit)
