@@ -182,11 +182,9 @@ def _calendar_months(earlier: date, later: date) -> int:
     """Whole months from ``earlier`` to ``later`` if they are the same day of
     month (allowing month-end clamping), else 0."""
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    same_day = (
-        later.day == earlier.day
-        or (is_month_end(later) and later.day < earlier.day)
-        or (is_month_end(earlier) and later.day > earlier.day)
-    )
+    if later.day == earlier.day:  # the common case, without month-end checks
+        return months if 1 <= months <= 12 else 0
+    same_day = (is_month_end(later) and later.day < earlier.day) or (is_month_end(earlier) and later.day > earlier.day)
     return months if 1 <= months <= 12 and same_day else 0
 
 

@@ -74,16 +74,18 @@ class Disclosure:
         return sum(group.count for group in self.payment_groups)
 
 
-def cadence_text(dates: list[date]) -> str:
-    """Plain words for how often payments at ``dates`` fall due."""
+def cadence_text(dates: list[date], unit_period: str | None = None) -> str:
+    """Plain words for how often payments at ``dates`` fall due
+    (``unit_period``, when known, saves inferring it from the dates)."""
     if len(dates) == 1:
         return "single payment"
-    label = infer_unit_period(dates[0], dates).label
+    label = unit_period or infer_unit_period(dates[0], dates).label
     return _CADENCE_TEXT.get(label, f"every {label}")
 
 
-def payment_groups(installments: list[Installment]) -> tuple[PaymentGroup, ...]:
-    """Group consecutive installments with equal totals (1026.18(g))."""
+def payment_groups(installments: list[Installment], unit_period: str | None = None) -> tuple[PaymentGroup, ...]:
+    """Group consecutive installments with equal totals (1026.18(g)); the
+    cadence of a group is ``unit_period`` (the schedule's) or its own."""
     runs: list[list[Installment]] = []
     for row in installments:
         if runs and runs[-1][-1].total_cents == row.total_cents:
@@ -91,7 +93,8 @@ def payment_groups(installments: list[Installment]) -> tuple[PaymentGroup, ...]:
         else:
             runs.append([row])
     return tuple(
-        PaymentGroup(len(run), run[0].total_cents, run[0].due_on, cadence_text([r.due_on for r in run])) for run in runs
+        PaymentGroup(len(run), run[0].total_cents, run[0].due_on, cadence_text([r.due_on for r in run], unit_period))
+        for run in runs
     )
 
 
@@ -135,10 +138,12 @@ def build_disclosure(
                 f"{cash_price_cents} is not down payment {down_payment} + amount financed {amount_financed}",
             )
     finance_charge = total_of_payments - amount_financed
+    payments = [(row.due_on, row.total_cents) for row in financed]
+    unit_period = infer_unit_period(advance_on, [due_on for due_on, _ in payments]).label  # once, for APR and groups
     if finance_charge == 0:
         exact = Decimal(0).quantize(APR_DECIMALS)
     else:
-        exact = annual_percentage_rate(amount_financed, advance_on, [(r.due_on, r.total_cents) for r in financed])
+        exact = annual_percentage_rate(amount_financed, advance_on, payments, unit_period)
     return Disclosure(
         amount_financed_cents=amount_financed,
         finance_charge_cents=finance_charge,
@@ -147,7 +152,7 @@ def build_disclosure(
         total_of_payments_cents=total_of_payments,
         total_sale_price_cents=total_of_payments + down_payment,
         down_payment_cents=down_payment,
-        payment_groups=payment_groups(financed),
+        payment_groups=payment_groups(financed, unit_period if len(financed) > 1 else None),
         late_charge_text=late_charge_text,
         prepayment_text=prepayment_text,
         currency=currency,
