@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 from typing import Any, Mapping
 
+from cryptography.fernet import Fernet
 from flask import Flask, render_template, request
 
 from shop.extensions import csrf, db, limiter, login_manager, migrate
@@ -44,6 +45,9 @@ def load_config(app: Flask) -> None:
         STRIPE_JS_URL=env.get("STRIPE_JS_URL", f"{stripe_base}/js.stripe.com/v3/"),
         STRIPE_WEBHOOK_SECRET=env.get("STRIPE_WEBHOOK_SECRET")
         or _instance_secret(instance, "stripe_webhook_secret", lambda: "whsec_" + secrets.token_hex(24)),
+        PII_ENCRYPTION_KEY=env.get("PII_ENCRYPTION_KEY")
+        or _instance_secret(instance, "pii_encryption_key", lambda: Fernet.generate_key().decode()),
+        PII_HASH_KEY=env.get("PII_HASH_KEY") or _instance_secret(instance, "pii_hash_key", lambda: secrets.token_hex(32)),
         RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
         MEDIA_DIR=env.get("MEDIA_DIR", str(instance / "media")),
@@ -74,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
     register_extensions(app)
+    register_models()
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -94,15 +99,21 @@ def register_extensions(app: Flask) -> None:
     payments.init_app(app)
 
 
+def register_models() -> None:
+    from shop import credit_models, models  # noqa: F401 - tables on db.metadata
+
+
 def register_blueprints(app: Flask) -> None:
     from shop.account import bp as account_bp
     from shop.admin import bp as admin_bp
     from shop.auth import bp as auth_bp
+    from shop.credit_checkout import bp as credit_checkout_bp
     from shop.merchant import bp as merchant_bp
     from shop.storefront import bp as storefront_bp
     from shop.webhooks import bp as webhooks_bp
 
     app.register_blueprint(storefront_bp)
+    app.register_blueprint(credit_checkout_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(merchant_bp)

@@ -132,6 +132,9 @@ def seed_demo(s: Session, media_dir: str | Path, password_hash: str | None = Non
             description=f"{title}. {DESCRIPTIONS[scene]}", price_cents=price, currency="USD", stock=stock,
             image_path=image, active=True, financing_eligible=True, promo_opt_in=promo, featured=featured)
         created["listings"] += new
+    from shop import policies
+
+    policies.ensure_default(s)  # the credit policy, versioned in the database
     hashed = password_hash or generate_password_hash(DEMO_PASSWORD)
     for email, name, role, staff_role, merchant in USERS:
         _, new = _get_or_create(s, User, {"email": email}, name=name, role=role, staff_role=staff_role,

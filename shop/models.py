@@ -44,6 +44,7 @@ class StaffRole(str, enum.Enum):
 
 class OrderStatus(str, enum.Enum):
     PAID = "paid"
+    FINANCED = "financed"
     AWAITING_CREDIT_REVIEW = "awaiting_credit_review"
     SHIPPED = "shipped"
     CANCELLED = "cancelled"
@@ -194,6 +195,8 @@ class Order(db.Model):
     ship_country: Mapped[str] = mapped_column(String(2), default="US")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    credit_application_id: Mapped[int | None] = mapped_column(ForeignKey("credit_applications.id"), index=True)
+    hold_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(

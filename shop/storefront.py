@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from shop import cart as carts
-from shop import catalog, orders, payments
+from shop import catalog, lending, orders, payments
 from shop.extensions import db
 from shop.forms import AddressForm, AddToCartForm, CartQuantityForm, EmptyForm, PayForm
 from shop.models import Listing, Scene
@@ -53,7 +53,8 @@ def listing(listing_id: int):
     item = db.session.get(Listing, listing_id)
     if item is None or not item.active:
         abort(404)
-    return render_template("storefront/listing.html", listing=item, form=AddToCartForm())
+    return render_template("storefront/listing.html", listing=item, form=AddToCartForm(),
+                           teaser_cents=lending.teaser(db.session, item))
 
 
 @bp.get("/media/<path:filename>")
@@ -67,7 +68,21 @@ def _render_cart(status: int = 200):
     cart = carts.current_cart(db.session)
     lines = carts.lines(cart)
     return render_template("storefront/cart.html", lines=lines, total_cents=carts.total_cents(lines),
-                           qty_form=CartQuantityForm(), empty_form=EmptyForm()), status
+                           qty_form=CartQuantityForm(), empty_form=EmptyForm(), teaser_cents=_cart_teaser(lines)), status
+
+
+def _cart_teaser(lines) -> int | None:
+    """The cart's "as low as" example: the most restrictive scene of the cart, its total."""
+    from shop import policies
+    from shop.applications import credit_cart
+    from credit.offers import teaser_monthly_cents
+
+    if not lines or not all(ln.listing.financing_eligible for ln in lines):
+        return None
+    _, policy = policies.active(db.session)
+    cart = credit_cart([(ln.listing, ln.quantity) for ln in lines])
+    return teaser_monthly_cents(cart.total_cents, policy.effective_scene(cart.scenes), policy,
+                                tuple(sorted(cart.promo_months)))
 
 
 @bp.get("/cart")
@@ -82,13 +97,15 @@ def cart_add(listing_id: int):
         abort(404)
     form = AddToCartForm()
     if not form.validate_on_submit():
-        return render_template("storefront/listing.html", listing=item, form=form), 400
+        return render_template("storefront/listing.html", listing=item, form=form,
+                               teaser_cents=lending.teaser(db.session, item)), 400
     try:
         carts.add_item(db.session, item, form.quantity.data)
     except carts.CartError as e:
         db.session.rollback()
         form.quantity.errors.append(str(e))
-        return render_template("storefront/listing.html", listing=item, form=form), 409
+        return render_template("storefront/listing.html", listing=item, form=form,
+                               teaser_cents=lending.teaser(db.session, item)), 409
     db.session.commit()
     flash(f"Added “{item.title}” to your cart.", "success")
     return redirect(url_for("storefront.cart"))

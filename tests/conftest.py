@@ -389,3 +389,31 @@ def live_server_url(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(5)
+
+
+GOOD_APPLICANT = {
+    "legal_name": "Sam Shopper", "date_of_birth": "1985-04-12", "national_id": "123-45-6789",
+    "monthly_income": "6500.00", "income_source": "employed", "employment_months": "60", "housing": "own",
+    "other_installment_plans": "none", "existing_monthly_debt": "0", "savings_band": "2500_plus",
+    "residence_years": "6", "billing_region": "IL", "consent": "y",
+}
+
+
+def apply_for_credit(client, **overrides):
+    """Submit the pay-over-time application form (the shopper has an address in checkout)."""
+    data = {**GOOD_APPLICANT, **overrides, "csrf_token": csrf_token(client)}
+    data = {k: v for k, v in data.items() if v is not None}
+    return client.post("/checkout/credit/apply", data=data)
+
+
+def accept_offer(client, stripe_base: str, product: str, card: str = "4242424242424242", name: str = "Sam Shopper"):
+    """Open an offer's agreement page, save `card`, sign and submit."""
+    page = client.get(f"/checkout/credit/offers/{product}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200, html[:500]
+    secret = SECRET_RE.search(html).group(1)
+    key = KEY_RE.search(html).group(1)
+    save_card(stripe_base, secret, card)
+    data = {"csrf_token": csrf_token(client), "checkout_key": key, "product": product,
+            "setup_intent_id": secret.split("_secret_")[0], "accept": "y", "signature": name}
+    return client.post("/checkout/credit/accept", data=data), data

@@ -30,6 +30,8 @@
     event.preventDefault();
     if (button.disabled) return;  // one submit at a time
     button.disabled = true;
+    const saved = form.querySelector('input[name=card][value=saved]');
+    if (saved && saved.checked) { form.submit(); return; }  // card on file: nothing to save
     errors.textContent = '';
     const result = await stripe.confirmCardSetup(form.dataset.clientSecret, {payment_method: {card: card}});
     if (result.error) return fail(result.error.message);

@@ -1,0 +1,58 @@
+"""Personal data at rest: Fernet encryption (the `cryptography` package) and
+a keyed hash for matching.
+
+Keys come from the environment (`PII_ENCRYPTION_KEY`, a Fernet key, and
+`PII_HASH_KEY`); in development they are generated once into `instance/`.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet
+from flask import current_app
+from sqlalchemy import String
+from sqlalchemy.types import TypeDecorator
+
+
+def _fernet() -> Fernet:
+    app = current_app._get_current_object()
+    f = app.extensions.get("pii_fernet")
+    if f is None:
+        f = app.extensions["pii_fernet"] = Fernet(app.config["PII_ENCRYPTION_KEY"].encode())
+    return f
+
+
+def encrypt(value: str) -> str:
+    return _fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    return _fernet().decrypt(token.encode()).decode()
+
+
+def keyed_hash(value: str) -> str:
+    """HMAC-SHA256 of a normalised identifier: equal IDs match, the hash reveals nothing."""
+    normalised = "".join(ch for ch in value if ch.isalnum()).upper()
+    key = current_app.config["PII_HASH_KEY"].encode()
+    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def mask(value: str | None, keep: int = 4) -> str:
+    """`***-**-1234` style: only the last `keep` characters shown."""
+    if not value:
+        return ""
+    return "•" * max(len(value) - keep, 3) + value[-keep:]
+
+
+class Encrypted(TypeDecorator):
+    """A string column stored encrypted; Python sees plaintext."""
+
+    impl = String(512)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else encrypt(str(value))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else decrypt(value)

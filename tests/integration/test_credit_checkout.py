@@ -1,0 +1,55 @@
+"""Pay over time at checkout: apply, decision, offers, agreement, down payment, loan booking."""
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+
+from shop.credit_models import CreditApplication, JournalEntry, Loan, LoanInstallment
+from shop.models import Listing, Order
+from tests.conftest import accept_offer, apply_for_credit
+
+
+def _ready(shopper, auth, session, sku="VC-LTP-01", quantity=1):
+    auth.login()
+    shopper.add(session.scalars(select(Listing).filter_by(sku=sku)).one().id, quantity)
+    assert shopper.enter_address().status_code == 302
+
+
+def test_approved_shopper_buys_a_laptop_over_12_months(shopper, auth, session, client, stripe_base):
+    _ready(shopper, auth, session)
+    assert "Get my decision" in client.get("/checkout/credit").get_data(as_text=True)
+    response = apply_for_credit(client)
+    assert response.status_code == 302
+    offers = client.get("/checkout/credit").get_data(as_text=True)
+    assert "You're approved" in offers and 'data-testid="offer-monthly_12"' in offers
+    assert "ANNUAL PERCENTAGE RATE" in offers and 'data-testid="schedule-chart"' in offers
+    response, _ = accept_offer(client, stripe_base, "monthly_12")
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    loan = session.scalars(select(Loan)).one()
+    assert response.headers["Location"].endswith(f"/account/credit/loans/{loan.number}")
+    assert loan.cash_price_cents == 129900 and loan.financed_cents + loan.down_payment_cents == 129900
+    assert sum(i.principal_cents for i in loan.installments) == 129900
+    entries = session.scalars(select(JournalEntry)).all()
+    assert sum(e.debit_cents for e in entries) == sum(e.credit_cents for e in entries)
+    order = session.scalars(select(Order)).one()
+    assert order.status == "financed" and order.payment_kind == "credit"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert loan.number in page and "Pay now" in page
+
+
+def test_no_consent_means_no_application_and_no_decision(shopper, auth, session, client):
+    _ready(shopper, auth, session)
+    response = apply_for_credit(client, consent=None)
+    assert response.status_code == 400
+    assert "Please tick the consent box to apply." in response.get_data(as_text=True)
+    assert session.scalar(select(func.count(CreditApplication.id))) == 0
+
+
+def test_national_id_is_encrypted_at_rest_with_the_last_four_in_clear(shopper, auth, session, client):
+    _ready(shopper, auth, session)
+    apply_for_credit(client, national_id="987-65-4321")
+    raw = session.execute(text("select national_id, national_id_last4, national_id_hash, legal_name "
+                               "from credit_applications")).one()
+    assert "987654321" not in raw[0] and "4321" not in raw[0] and raw[0].startswith("gAAAA")
+    assert raw[1] == "4321"
+    assert "987654321" not in raw[2] and len(raw[2]) == 64
+    assert "Sam" not in raw[3]
