@@ -2,7 +2,7 @@
 so that stored decisions can be replayed under the policy that made them."""
 from __future__ import annotations
 
-from functools import lru_cache
+import hashlib
 import json
 
 from sqlalchemy import select, update
@@ -13,13 +13,18 @@ from shop.credit_models import PolicyVersion
 from shop.models import utcnow
 
 
-@lru_cache(maxsize=16)
-def _parsed(document_json: str) -> Policy:
-    return Policy.from_dict(json.loads(document_json))
+_PARSED: dict[tuple[str, str], Policy] = {}
 
 
 def as_policy(row: PolicyVersion) -> Policy:
-    return _parsed(json.dumps(row.document, sort_keys=True))
+    """The parsed policy of a stored version (versions never change once
+    stored, so the parse is cached by version and content digest)."""
+    text = json.dumps(row.document, sort_keys=True)
+    key = (row.version, hashlib.sha256(text.encode()).hexdigest())
+    policy = _PARSED.get(key)
+    if policy is None:
+        policy = _PARSED[key] = Policy.from_dict(json.loads(text))
+    return policy
 
 
 def ensure_default(s: Session) -> PolicyVersion:
