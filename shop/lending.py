@@ -448,3 +448,37 @@ def disclosure_dict(d) -> dict:
                             "cadence": g.cadence} for g in d.payment_groups],
         "late_charge_text": d.late_charge_text, "prepayment_text": d.prepayment_text, "currency": d.currency,
     }
+
+
+# --- autopay ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AutopayResult:
+    loan_number: str
+    amount_cents: int
+    ok: bool
+    message: str
+
+
+def collect_autopay(s: Session, today: date | None = None) -> list[AutopayResult]:
+    """Charge the card on file of every active autopay loan with money due today
+    or earlier (the daily servicing job).  Each loan is its own unit of work:
+    a declined card is reported and does not stop the others."""
+    today = today or utcnow().date()
+    results = []
+    due_loans = s.scalars(select(Loan).where(Loan.status == "active", Loan.autopay.is_(True),
+                                             Loan.stripe_payment_method_id.is_not(None)).order_by(Loan.id)).all()
+    for loan in due_loans:
+        due = buckets_as_of([row for row in open_installments(loan) if row.due_on <= today], today)
+        if due.total_cents == 0:
+            continue
+        key = f"autopay:{loan.number}:{today.isoformat()}"
+        try:
+            receipt = record_repayment(s, loan.user, loan, amount_cents=due.total_cents, kind="amount", key=key,
+                                       payment_method_id=loan.stripe_payment_method_id, today=today)
+            s.commit()
+            results.append(AutopayResult(loan.number, receipt.payment.amount_cents, True, "paid"))
+        except (payments.PaymentError, CreditError) as e:
+            s.rollback()
+            results.append(AutopayResult(loan.number, due.total_cents, False, e.message))
+    return results
