@@ -14,13 +14,17 @@ export FLASK_APP=app
 .venv/bin/flask db upgrade
 .venv/bin/flask seed demo --if-empty
 
+PIDS=()
+stop() { trap - EXIT INT TERM; kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop EXIT INT TERM
 .venv/bin/python -m shop.stripe_server --port "$STRIPE_PORT" &
-STRIPE_PID=$!
-trap 'kill "$STRIPE_PID" 2>/dev/null || true' EXIT INT TERM
+PIDS+=($!)
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$STRIPE_PORT/js.stripe.com/v3/" >/dev/null 2>&1 && break
   sleep 0.1
 done
 .venv/bin/flask stripe register-webhook --url "http://127.0.0.1:$PORT/stripe/webhook"
 echo "Installmall: http://127.0.0.1:$PORT  (local Stripe on 127.0.0.1:$STRIPE_PORT; Ctrl-C stops both)"
-.venv/bin/flask run --host 127.0.0.1 --port "$PORT"
+.venv/bin/flask run --host 127.0.0.1 --port "$PORT" &
+PIDS+=($!)
+wait -n "${PIDS[@]}"  # Ctrl-C (or either server exiting) stops both
