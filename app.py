@@ -192,3 +192,6 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(stripe_cli)
+    from shop.credit_commands import credit_cli
+
+    app.cli.add_command(credit_cli)

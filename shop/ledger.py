@@ -112,3 +112,113 @@ def principal_by_loan(s: Session) -> dict[int, int]:
         case((JournalEntry.account == "loan_receivable", JournalEntry.debit_cents - JournalEntry.credit_cents), else_=0)))
         .where(JournalEntry.loan_id.is_not(None)).group_by(JournalEntry.loan_id)).all()
     return {loan_id: int(total) for loan_id, total in rows}
+
+
+def ledger_problems(s: Session) -> list[str]:
+    """Everything `flask credit check-ledger` verifies; one line per mismatch, [] when clean.
+
+    * every journal transaction balances;
+    * per loan, the journal's loan_receivable balance equals the installments'
+      unpaid principal, is not negative, and is zero once the loan is paid off;
+    * no loan_receivable entry lacks its loan;
+    * per credit account, the line minus the open principal is not negative.
+    """
+    from sqlalchemy.orm import selectinload
+
+    from shop.credit_models import CreditAccount, Loan
+
+    problems: list[str] = []
+    for txn_id in unbalanced_transactions(s):
+        debits, credits = s.execute(select(func.sum(JournalEntry.debit_cents), func.sum(JournalEntry.credit_cents))
+                                    .where(JournalEntry.transaction_id == txn_id)).one()
+        problems.append(f"journal transaction {txn_id} does not balance: debits {debits} != credits {credits}")
+    loose = s.scalar(select(func.count(JournalEntry.id)).where(JournalEntry.account == "loan_receivable",
+                                                               JournalEntry.loan_id.is_(None)))
+    if loose:
+        problems.append(f"{loose} loan_receivable entries have no loan")
+    journal = principal_by_loan(s)
+    for loan in s.scalars(select(Loan).options(selectinload(Loan.installments)).order_by(Loan.id)):
+        booked = journal.get(loan.id, 0)
+        unpaid = sum(i.principal_cents - i.paid_principal_cents for i in loan.installments)
+        if booked != unpaid:
+            problems.append(f"loan {loan.number}: journal principal {booked} != installments' unpaid principal {unpaid}")
+        if booked < 0:
+            problems.append(f"loan {loan.number}: negative principal balance {booked}")
+        if loan.status == "paid_off" and (booked != 0 or unpaid != 0):
+            problems.append(f"loan {loan.number}: paid off but principal {booked} (journal) / {unpaid} (installments) "
+                            "is still open")
+    by_user = dict(s.execute(select(JournalEntry.user_id, func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents))
+                             .where(JournalEntry.account == "loan_receivable", JournalEntry.user_id.is_not(None))
+                             .group_by(JournalEntry.user_id)).all())
+    for account in s.scalars(select(CreditAccount).order_by(CreditAccount.id)):
+        open_principal = int(by_user.get(account.user_id) or 0)
+        if account.credit_line_cents - open_principal < 0:
+            problems.append(f"credit account {account.id} (user {account.user_id}): open principal {open_principal} "
+                            f"exceeds the line {account.credit_line_cents}")
+    return problems
+
+
+# PostgreSQL enforces the balance at commit as well (a deferred constraint
+# trigger), so a bug that bypasses post() cannot commit an unbalanced
+# transaction.  Installed by migration 0003 and by the test template.
+BALANCE_TRIGGER_DDL = (
+    """
+    CREATE OR REPLACE FUNCTION journal_transaction_balances() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        ids integer[];
+        txn integer;
+        diff bigint;
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            ids := ARRAY[OLD.transaction_id];
+        ELSIF TG_OP = 'UPDATE' THEN
+            ids := ARRAY[OLD.transaction_id, NEW.transaction_id];
+        ELSE
+            ids := ARRAY[NEW.transaction_id];
+        END IF;
+        FOREACH txn IN ARRAY ids LOOP
+            SELECT COALESCE(SUM(debit_cents - credit_cents), 0) INTO diff
+              FROM journal_entries WHERE transaction_id = txn;
+            IF diff <> 0 THEN
+                RAISE EXCEPTION 'journal transaction % does not balance (debits - credits = %)', txn, diff
+                    USING ERRCODE = 'check_violation';
+            END IF;
+        END LOOP;
+        RETURN NULL;
+    END
+    $$
+    """,
+    "DROP TRIGGER IF EXISTS journal_entries_balanced ON journal_entries",
+    """
+    CREATE CONSTRAINT TRIGGER journal_entries_balanced
+        AFTER INSERT OR UPDATE OR DELETE ON journal_entries
+        DEFERRABLE INITIALLY DEFERRED
+        FOR EACH ROW EXECUTE FUNCTION journal_transaction_balances()
+    """,
+)
+DROP_BALANCE_TRIGGER_DDL = (
+    "DROP TRIGGER IF EXISTS journal_entries_balanced ON journal_entries",
+    "DROP FUNCTION IF EXISTS journal_transaction_balances()",
+)
+
+
+def install_balance_trigger(connection) -> bool:
+    """Install the deferred balance trigger on PostgreSQL; a no-op elsewhere.
+
+    Returns whether it was installed."""
+    from sqlalchemy import text
+
+    if connection.dialect.name != "postgresql":
+        return False
+    for statement in BALANCE_TRIGGER_DDL:
+        connection.execute(text(statement))
+    return True
+
+
+def drop_balance_trigger(connection) -> None:
+    from sqlalchemy import text
+
+    if connection.dialect.name == "postgresql":
+        for statement in DROP_BALANCE_TRIGGER_DDL:
+            connection.execute(text(statement))

@@ -167,6 +167,57 @@ def refund(payment_intent_id: str, amount_cents: int | None = None) -> str:
         raise _translate(e) from e
 
 
+@dataclass(frozen=True)
+class IntentSummary:
+    """A PaymentIntent as reconciliation sees it."""
+
+    payment_intent_id: str
+    status: str
+    amount_cents: int
+    currency: str
+    created: int  # unix seconds
+    metadata: dict[str, str]
+    amount_refunded_cents: int | None  # None when Stripe did not say
+
+
+def _refunded_cents(pi) -> int | None:
+    latest = getattr(pi, "latest_charge", None)
+    if latest is None:
+        return 0
+    if isinstance(latest, str):
+        return None
+    return int(getattr(latest, "amount_refunded", 0) or 0)
+
+
+def list_payment_intents(page_size: int = 100):
+    """Every PaymentIntent, oldest page first as Stripe pages them (starting_after),
+    with the latest charge expanded so its refunded amount is known."""
+    after = None
+    while True:
+        params: dict = {"limit": page_size, "expand": ["data.latest_charge"]}
+        if after:
+            params["starting_after"] = after
+        try:
+            page = client().v1.payment_intents.list(params=params)
+        except stripe.StripeError as e:
+            raise _translate(e) from e
+        for pi in page.data:
+            yield IntentSummary(pi.id, pi.status, pi.amount, pi.currency.upper(), int(pi.created or 0),
+                                _plain(pi.metadata), _refunded_cents(pi))
+        if not page.has_more or not page.data:
+            return
+        after = page.data[-1].id
+
+
+def refunded_cents(payment_intent_id: str) -> int:
+    """How much of a payment has been refunded already (from its refunds)."""
+    try:
+        refunds = client().v1.refunds.list(params={"payment_intent": payment_intent_id, "limit": 100})
+    except stripe.StripeError as e:
+        raise _translate(e) from e
+    return sum(r.amount for r in refunds.data if r.status in ("succeeded", "pending"))
+
+
 def construct_event(payload: bytes, signature: str | None):
     """Verify a webhook's signature (and its timestamp tolerance)."""
     return stripe.Webhook.construct_event(payload, signature, current_app.config["STRIPE_WEBHOOK_SECRET"])

@@ -135,10 +135,13 @@ def _build_template(db_url: str, media_dir: str) -> None:
     from app import create_app
     from seed.demo import DEMO_PASSWORD, seed_demo
     from shop.extensions import db
+    from shop.ledger import install_balance_trigger
 
     app = create_app(_test_config(db_url, "http://127.0.0.1:9", media_dir))
     with app.app_context():
         db.create_all()
+        with db.engine.begin() as conn:  # what migration 0003 adds on PostgreSQL
+            install_balance_trigger(conn)
         seed_demo(db.session, media_dir, password_hash=generate_password_hash(DEMO_PASSWORD))
         db.session.commit()
         db.engine.dispose()
