@@ -151,9 +151,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from shop.formatting import format_money
+    from shop.formatting import format_money, payment_kind, product_name
 
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["product_name"] = product_name
+    app.jinja_env.filters["payment_kind"] = payment_kind
 
     @app.context_processor
     def inject_globals():

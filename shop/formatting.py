@@ -13,3 +13,21 @@ def format_money(cents: int, currency: str = "USD", locale: str | None = None) -
         locale = current_app.config.get("BABEL_LOCALE", "en_US") if has_app_context() else "en_US"
     digits = get_currency_precision(currency)
     return format_currency(Decimal(int(cents)).scaleb(-digits), currency, locale=locale)
+
+
+PAYMENT_KINDS = {"down_payment": "down payment", "next": "installment", "amount": "payment",
+                 "payoff": "payoff", "refund": "refund"}
+
+
+def product_name(product: str) -> str:
+    """Plain words for an offer product code: "monthly_6" -> "6 monthly payments"."""
+    if product == "pay_in_4":
+        return "Pay in 4"
+    kind, _, months = product.partition("_")
+    if kind == "promo":
+        return f"{months} months at 0% (promotion)"
+    return f"{months} monthly payments"
+
+
+def payment_kind(kind: str) -> str:
+    return PAYMENT_KINDS.get(kind, kind.replace("_", " "))

@@ -147,7 +147,7 @@ def test_new_shopper_buys_a_phone_over_6_months_and_pays_the_next_installment_fr
     assert (_cents(page.get_by_test_id("principal-left").inner_text())
             == 89900 - down_payment - _cents(first_due["principal"]))
     assert [r[1:3] for r in _table(page.get_by_test_id("transactions"))] == [
-        ["down payment", _money(down_payment)], ["next", first_due["total"]]]
+        ["down payment", _money(down_payment)], ["installment", first_due["total"]]]
     assert page.js_errors == []
 
 
