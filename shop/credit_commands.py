@@ -110,6 +110,21 @@ def reconcile(min_age_minutes: int, dry_run: bool) -> None:
 
 # --- holds --------------------------------------------------------------------
 
+@credit_cli.command("autopay")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Business date (default: today, UTC).")
+def autopay(on) -> None:
+    """Charge the card on file of every autopay loan with money due (daily job)."""
+    from shop.formatting import format_money
+    from shop.lending import collect_autopay
+
+    results = collect_autopay(db.session, on.date() if on else None)
+    for r in results:
+        outcome = "paid" if r.ok else f"FAILED ({r.message})"
+        click.echo(f"{r.loan_number}: {format_money(r.amount_cents)} {outcome}")
+    click.echo(f"{sum(r.ok for r in results)} paid, {sum(not r.ok for r in results)} failed.")
+
+
 @credit_cli.command("release-holds")
 def release_holds() -> None:
     """Cancel orders whose credit-review hold expired and put their stock back."""

@@ -55,3 +55,11 @@ def test_autopay_off_or_a_declined_card_charges_nothing(app, shopper, auth, sess
     assert skipped == []
     session.expire_all()
     assert session.query(LoanPayment).count() == payments_before
+
+
+def test_flask_credit_autopay_runs_the_job_for_a_business_date(app, shopper, auth, session, client, stripe_base):
+    loan = _loan_with_card(shopper, auth, session, client, stripe_base, "4242424242424242")
+    first = next(i for i in loan.installments if i.kind == "installment")
+    result = app.test_cli_runner().invoke(args=["credit", "autopay", "--date", first.due_on.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert f"{loan.number}: $" in result.output and "1 paid, 0 failed." in result.output
