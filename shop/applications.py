@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from credit.behaviour import RepaymentRecord
@@ -77,8 +77,8 @@ def fraud_context(s: Session, user: User, id_hash: str, meta: RequestMeta, polic
         id_hash_applications=count(recent, CreditApplication.national_id_hash == id_hash),
         accounts_sharing_id_hash=len(set(s.scalars(select(CreditApplication.user_id).where(
             CreditApplication.national_id_hash == id_hash))) | {user.id}),
-        recent_declines=count(CreditApplication.created_at >= declines_since, CreditApplication.user_id == user.id,
-                              CreditApplication.status == "declined"),
+        recent_declines=count(CreditApplication.created_at >= declines_since, CreditApplication.status == "declined",
+                              or_(CreditApplication.user_id == user.id, CreditApplication.national_id_hash == id_hash)),
     )
 
 
