@@ -131,10 +131,16 @@ def _agreement_page(product: str, form: AcceptOfferForm | None = None, error: st
     today = lending.utcnow().date()
     offer = next((o for o in lending.offers_for(db.session, current_user, lines, today) if o.product == product), None)
     if offer is None:
-        abort(404)
+        if error is None:
+            abort(404)
+        # The offer no longer fits (another checkout used the credit, or emptied the cart): say why.
+        flash(error, "error")
+        return _offers_page(lines, held_order=held, status=status)
     key = held.idempotency_key + ":credit" if held else _state()["key"]
-    customer_id = payments.ensure_customer(current_user)
-    _, client_secret = payments.create_setup_intent(customer_id)
+    try:
+        _, client_secret = payments.create_setup_intent(payments.ensure_customer(current_user))
+    except payments.PaymentError as e:  # Stripe is down: show the message, not a 500
+        client_secret, error, status = "", error or e.message, status if error else 402
     db.session.commit()
     form = form or AcceptOfferForm(data={"checkout_key": key, "product": product})
     decision = db.session.get(applications.CreditDecision, lending.account_of(db.session, current_user).decision_id)
