@@ -92,6 +92,10 @@ def apply():
     lines = _cart_lines()
     if not state or not lines:
         return redirect(url_for("storefront.checkout"))
+    if applications.latest_decision(db.session, current_user) is not None or _held() is not None:
+        # One application per 30 days: a resubmitted (or edited) form reuses the decision.
+        flash("We already have a recent decision on your application; it is used for this order.", "info")
+        return redirect(url_for("credit_checkout.start"))
     form = CreditApplicationForm()
     if not form.validate_on_submit():
         return _apply_page(form, 400)

@@ -53,3 +53,12 @@ def test_national_id_is_encrypted_at_rest_with_the_last_four_in_clear(shopper, a
     assert raw[1] == "4321"
     assert "987654321" not in raw[2] and len(raw[2]) == 64
     assert "Sam" not in raw[3]
+
+
+def test_a_second_application_within_30_days_reuses_the_decision(shopper, auth, session, client):
+    _ready(shopper, auth, session)
+    apply_for_credit(client, billing_region="IA")  # declined: a state we do not serve
+    response = apply_for_credit(client)  # the same form again, now with an eligible state
+    assert response.status_code == 302 and response.headers["Location"].endswith("/checkout/credit")
+    assert session.scalar(select(func.count(CreditApplication.id))) == 1
+    assert "we do not offer credit in your state" in client.get("/checkout/credit").get_data(as_text=True)
