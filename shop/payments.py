@@ -119,6 +119,12 @@ def charge(*, amount_cents: int, currency: str, customer_id: str, payment_method
 
     A decline raises PaymentError; a card that needs 3-D Secure returns
     status "requires_action" with the client secret for the browser.
+
+    The Stripe idempotency key is derived from our own key in the metadata
+    (checkout_key or payment_key), the card and the amount: real Stripe then
+    answers a retry after a lost response with the first charge instead of
+    charging twice (localstripe ignores the header; `flask credit reconcile`
+    covers it there).
     """
     params = {
         "amount": amount_cents,
@@ -130,8 +136,10 @@ def charge(*, amount_cents: int, currency: str, customer_id: str, payment_method
     }
     if off_session:
         params["off_session"] = True
+    ours = metadata.get("checkout_key") or metadata.get("payment_key")
+    options = {"idempotency_key": f"{ours}:{metadata.get('kind', 'full')}:{payment_method_id}:{amount_cents}"} if ours else {}
     try:
-        pi = client().v1.payment_intents.create(params=params)
+        pi = client().v1.payment_intents.create(params=params, options=options)
     except stripe.StripeError as e:
         raise _translate(e) from e
     return _result(pi)
