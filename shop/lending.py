@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask import render_template
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -197,7 +197,10 @@ def _book_loan(s: Session, user: User, order: Order, offer: Offer, decision: Cre
                                          fee_cents=row.fee_cents) for row in offer.schedule]
     s.add(loan)
     s.flush()
-    loan.agreement_html = render_template("credit/agreement.html", loan=loan, offer=offer, order=order, user=user)
+    # The agreement is a standalone snapshot: render it without the page context processors, which
+    # look at the request (cart badge) and, outside a request, roll back this unit of work.
+    loan.agreement_html = current_app.jinja_env.get_template("credit/agreement.html").render(
+        loan=loan, offer=offer, order=order, user=user)
     ids = {"loan_id": loan.id, "user_id": user.id}
     legs = [ledger.debit("loan_receivable", loan.financed_cents + d.down_payment_cents, **ids)]
     legs += [ledger.credit("merchant_payable", net, merchant_id=m) for m, net in nets]
@@ -272,6 +275,9 @@ def record_repayment(s: Session, user: User, loan: Loan, *, amount_cents: int | 
     if done is not None:
         return Receipt(done, Allocation(**done.allocation))
     lock_account(s, user)
+    done = s.scalars(select(LoanPayment).filter_by(idempotency_key=key)).first()
+    if done is not None:  # a concurrent submit of the same form finished while we waited for the lock
+        return Receipt(done, Allocation(**done.allocation))
     s.refresh(loan)
     if loan.status != "active":
         raise CreditError("This loan is already paid off.")
@@ -282,7 +288,8 @@ def record_repayment(s: Session, user: User, loan: Loan, *, amount_cents: int | 
     if charge.status != "succeeded":
         raise payments.PaymentError("Your bank asked for authentication; please try another card.")
     payment = _apply_and_post(s, loan, allocation, charge, kind, key, today)
-    if kind == "payoff" or all(i.is_paid for i in loan.installments):
+    if kind == "payoff" or all(i.paid_principal_cents == i.principal_cents for i in loan.installments):
+        # No principal left: what is still scheduled is future interest, not earned; the loan is done.
         _close(loan)
     s.flush()
     return Receipt(payment, allocation)
