@@ -94,9 +94,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
-    from shop import payments
+    from shop import payments, pii
 
     payments.init_app(app)
+    pii.init_app(app)
 
 
 def register_models() -> None:

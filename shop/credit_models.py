@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
 from shop.models import Order, User, utcnow
-from shop.pii import Encrypted
+from shop.pii import Encrypted, EncryptedJSON
 
 
 class PolicyVersion(db.Model):
@@ -94,7 +94,8 @@ class CreditDecision(db.Model):
     policy_version: Mapped[str] = mapped_column(String(40))
     model_version: Mapped[str] = mapped_column(String(60))
     latency_us: Mapped[int] = mapped_column(Integer)
-    result: Mapped[dict] = mapped_column(JSON)  # Decision.to_dict(): inputs, stages, reasons
+    # Decision.to_dict(): inputs (with the birth date), stages, reasons; encrypted at rest.
+    result: Mapped[dict] = mapped_column(EncryptedJSON)
     adverse_action_notice: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     reviewed_by: Mapped[str | None] = mapped_column(String(120))

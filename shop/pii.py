@@ -8,14 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 
 from cryptography.fernet import Fernet
-from flask import current_app
-from sqlalchemy import String
+from flask import current_app, has_app_context
+from sqlalchemy import String, Text
 from sqlalchemy.types import TypeDecorator
 
 
+_process_key: dict[str, str] = {}
+
+
+def init_app(app) -> None:
+    """Remember the key, so that rows loaded outside a request or app context
+    (scripts, a plain SQLAlchemy session) still decrypt."""
+    _process_key["fernet"] = app.config["PII_ENCRYPTION_KEY"]
+
+
 def _fernet() -> Fernet:
+    if not has_app_context():
+        return Fernet(_process_key["fernet"].encode())
     app = current_app._get_current_object()
     f = app.extensions.get("pii_fernet")
     if f is None:
@@ -56,3 +68,17 @@ class Encrypted(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else decrypt(value)
+
+
+class EncryptedJSON(TypeDecorator):
+    """A JSON document stored encrypted (e.g. a decision's inputs, which hold
+    the birth date); Python sees the dict."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else encrypt(json.dumps(value, sort_keys=True))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else json.loads(decrypt(value))

@@ -53,6 +53,8 @@ def test_national_id_is_encrypted_at_rest_with_the_last_four_in_clear(shopper, a
     assert raw[1] == "4321"
     assert "987654321" not in raw[2] and len(raw[2]) == 64
     assert "Sam" not in raw[3]
+    decision = session.execute(text("select result from credit_decisions")).scalar_one()
+    assert "1985-04-12" not in decision and decision.startswith("gAAAA")  # inputs hold the birth date
 
 
 def test_a_second_application_within_30_days_reuses_the_decision(shopper, auth, session, client):
