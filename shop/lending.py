@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from credit.allocation import Allocation, OpenInstallment, allocate_payment, buckets_as_of
 from credit.money import allocate_by_weights, percent_of
 from credit.offers import Offer, build_offer, eligible_terms
-from credit.servicing import accrued_interest_cents
+from credit.schedule import Installment
+from credit.servicing import accrued_interest_cents, reamortize
 from shop import ledger, orders, payments, policies
 from shop.applications import credit_cart
 from shop.credit_models import CreditAccount, CreditDecision, Loan, LoanInstallment, LoanPayment
@@ -314,9 +315,11 @@ def _allocation_for(loan: Loan, kind: str, amount_cents: int | None, today: date
         amount_cents = buckets.total_cents - buckets.future_principal_cents
     if not amount_cents or amount_cents <= 0:
         raise CreditError("Enter an amount greater than zero.")
-    if amount_cents > buckets.total_cents:
-        raise CreditError(f"That is more than you owe ({format_money(buckets.total_cents, loan.currency)}); "
-                          "choose “Pay off” to close the loan.")
+    # The payoff amount or more would pay interest not yet earned: that is a payoff, not a payment.
+    payoff_cents = payoff_quote(loan, today).total_cents
+    if amount_cents > buckets.total_cents or (kind == "amount" and amount_cents >= payoff_cents):
+        raise CreditError(f"That is more than you owe: {format_money(payoff_cents, loan.currency)} pays off this "
+                          "loan today; choose “Pay off the loan” to close it (interest only up to today).")
     return allocate_payment(amount_cents, buckets), amount_cents
 
 
@@ -361,7 +364,7 @@ def _apply(loan: Loan, a: Allocation, payoff: bool, today: date) -> tuple[int, i
         _fill(current, "fee", a.current_fees_cents)
         _fill(current, "interest", a.current_interest_cents)
         _fill(current, "principal", a.current_principal_cents)
-        _fill(list(reversed(future)), "principal", a.future_principal_cents)  # shortens the loan
+        _prepay_future(loan, future, a.future_principal_cents, current[0].due_on if current else today)
     for row in open_rows:
         if row.is_paid and row.paid_at is None:
             row.paid_at = now
@@ -369,6 +372,29 @@ def _apply(loan: Loan, a: Allocation, payoff: bool, today: date) -> tuple[int, i
     interest = a.past_due_interest_cents + a.current_interest_cents
     fees = a.past_due_fees_cents + a.current_fees_cents
     return principal, interest, fees
+
+
+def _prepay_future(loan: Loan, future: list[LoanInstallment], amount: int, period_start_on: date) -> None:
+    """Prepaid principal shortens the loan from the last installment back, and
+    the remaining future installments' interest is recomputed on the lower
+    balance (credit.servicing.reamortize): prepaying saves interest."""
+    if amount <= 0:
+        return
+    opening = sum(r.principal_cents - r.paid_principal_cents for r in future)
+    rows, balance = [], opening
+    for r in future:
+        principal, interest = r.principal_cents - r.paid_principal_cents, r.interest_cents - r.paid_interest_cents
+        balance -= principal
+        rows.append(Installment(r.number, r.due_on, principal, interest, r.fee_cents - r.paid_fee_cents,
+                                principal + interest + r.fee_cents - r.paid_fee_cents, balance, r.kind))
+    rate = Decimal(loan.rate_bps) / 10000 if loan.rate_bps else None
+    result = reamortize(rows, amount, "last_first", annual_rate=rate, day_count=loan.day_count,
+                        period_start_on=period_start_on)
+    if result.applied_cents != amount:
+        raise ledger.UnbalancedPosting(f"{amount - result.applied_cents} cents of principal could not be applied")
+    for row, new in zip(future, result.installments):
+        row.principal_cents = row.paid_principal_cents + new.principal_cents
+        row.interest_cents = row.paid_interest_cents + new.interest_cents
 
 
 def _fill(rows: list[LoanInstallment], part: str, amount: int) -> None:

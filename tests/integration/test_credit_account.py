@@ -134,6 +134,8 @@ def test_paying_the_next_installment_with_the_card_on_file_shows_the_split(clien
 def test_paying_more_than_the_installment_reduces_future_principal_from_the_end(client, stripe_base, session):
     loan = _borrow(client, stripe_base, session)
     first, last = loan.installments[0], loan.installments[-1]
+    future_interest_before = sum(i.interest_cents for i in loan.installments[1:])
+    last_principal = last.principal_cents
     extra = 5000
     amount = first.total_cents + extra
     response, _ = _pay(client, stripe_base, loan, "amount", str(Decimal(amount) / 100))
@@ -144,7 +146,9 @@ def test_paying_more_than_the_installment_reduces_future_principal_from_the_end(
     session.expire_all()
     loan = session.get(Loan, loan.id)
     assert loan.installments[0].is_paid
-    assert loan.installments[-1].paid_principal_cents == min(extra, last.principal_cents)
+    # The loan is shortened from the end and the remaining interest is recomputed on the lower balance.
+    assert loan.installments[-1].principal_cents == last_principal - extra
+    assert sum(i.interest_cents for i in loan.installments[1:]) < future_interest_before
     assert _principal_left(session, loan) == loan.financed_cents - first.principal_cents - extra
     page = client.get(f"/account/credit/loans/{loan.number}").get_data(as_text=True)
     assert f'data-testid="principal-left">{_money(loan.financed_cents - first.principal_cents - extra)}<' in page
