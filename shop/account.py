@@ -27,7 +27,7 @@ def order_detail(number: str):
 
 import secrets  # noqa: E402
 
-from flask import current_app, flash, redirect, request, url_for  # noqa: E402
+from flask import current_app, flash, redirect, url_for  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from shop import lending, payments  # noqa: E402

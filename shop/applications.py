@@ -16,7 +16,7 @@ from credit.gates import ApplicantInput
 from credit.offers import Cart as CreditCart
 from credit.offers import CartLine as CreditCartLine
 from shop import pii, policies
-from shop.credit_models import CreditAccount, CreditApplication, CreditDecision, Loan, LoanInstallment
+from shop.credit_models import CreditAccount, CreditApplication, CreditDecision, Loan
 from shop.models import Listing, User, utcnow
 
 CONSENT_VERSION = "consent-2026.1"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import secrets
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from credit.money import to_minor_units
-from shop import applications, cart as carts, lending, orders, payments
+from shop import applications, lending, orders, payments
+from shop import cart as carts
 from shop.extensions import db
 from shop.forms import AcceptOfferForm, CreditApplicationForm
 from shop.storefront import CHECKOUT

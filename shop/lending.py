@@ -176,7 +176,7 @@ def _merchant_split(order: Order, product: str) -> tuple[list[tuple[int, int]], 
     discount = percent_of(order.total_cents, rate)
     subsidy = percent_of(order.total_cents, subsidy_rate)
     nets = allocate_by_weights(order.total_cents - discount - subsidy, list(totals.values()))
-    return list(zip(totals.keys(), nets)), discount, subsidy
+    return list(zip(totals.keys(), nets, strict=True)), discount, subsidy
 
 
 def _book_loan(s: Session, user: User, order: Order, offer: Offer, decision: CreditDecision, product: str,
@@ -392,7 +392,7 @@ def _prepay_future(loan: Loan, future: list[LoanInstallment], amount: int, perio
                         period_start_on=period_start_on)
     if result.applied_cents != amount:
         raise ledger.UnbalancedPosting(f"{amount - result.applied_cents} cents of principal could not be applied")
-    for row, new in zip(future, result.installments):
+    for row, new in zip(future, result.installments, strict=True):
         row.principal_cents = row.paid_principal_cents + new.principal_cents
         row.interest_cents = row.paid_interest_cents + new.interest_cents
 

@@ -6,7 +6,7 @@ currency code next to it; never floats.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -26,23 +26,23 @@ from shop.extensions import db
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     SHOPPER = "shopper"
     MERCHANT = "merchant"
     STAFF = "staff"
 
 
-class StaffRole(str, enum.Enum):
+class StaffRole(enum.StrEnum):
     REVIEWER = "reviewer"
     COLLECTIONS = "collections"
     RISK = "risk"
     SUPERADMIN = "superadmin"
 
 
-class OrderStatus(str, enum.Enum):
+class OrderStatus(enum.StrEnum):
     PAID = "paid"
     FINANCED = "financed"
     AWAITING_CREDIT_REVIEW = "awaiting_credit_review"

@@ -15,7 +15,6 @@ from flask import current_app, has_app_context
 from sqlalchemy import String, Text
 from sqlalchemy.types import TypeDecorator
 
-
 _process_key: dict[str, str] = {}
 
 

@@ -12,7 +12,6 @@ from credit.policy import DEFAULT_POLICY, Policy
 from shop.credit_models import PolicyVersion
 from shop.models import utcnow
 
-
 _PARSED: dict[tuple[str, str], Policy] = {}
 
 

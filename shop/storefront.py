@@ -3,8 +3,18 @@ from __future__ import annotations
 
 import secrets
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   send_from_directory, session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -73,9 +83,9 @@ def _render_cart(status: int = 200):
 
 def _cart_teaser(lines) -> int | None:
     """The cart's "as low as" example: the most restrictive scene of the cart, its total."""
+    from credit.offers import teaser_monthly_cents
     from shop import policies
     from shop.applications import credit_cart
-    from credit.offers import teaser_monthly_cents
 
     if not lines or not all(ln.listing.financing_eligible for ln in lines):
         return None

@@ -1,13 +1,12 @@
 """storefront: users, merchants, scenes, listings, carts, orders, payments, refunds
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 08:12:59.597001
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'
