@@ -57,6 +57,7 @@ def load_config(app: Flask) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         LISTINGS_PER_PAGE=12,
+        CREDIT_HOLD_HOURS=int(env.get("CREDIT_HOLD_HOURS", "48")),
         BABEL_LOCALE="en_US",
     )
 
