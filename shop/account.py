@@ -1,11 +1,18 @@
-"""The shopper's account: order history and order detail."""
+"""The shopper's account: order history and detail, and the credit account
+(line, loans, repayments, autopay)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-from flask_login import current_user, login_required
+import secrets
 
-from shop import orders
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from shop import lending, orders, payments
+from shop.credit_models import Loan, LoanPayment
 from shop.extensions import db
+from shop.forms import AutopayForm, RepaymentForm
+from shop.models import utcnow
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -25,15 +32,6 @@ def order_detail(number: str):
 
 # --- the shopper's credit account ------------------------------------------------
 
-import secrets  # noqa: E402
-
-from flask import current_app, flash, redirect, url_for  # noqa: E402
-from sqlalchemy import select  # noqa: E402
-
-from shop import lending, payments  # noqa: E402
-from shop.credit_models import Loan, LoanPayment  # noqa: E402
-from shop.forms import AutopayForm, RepaymentForm  # noqa: E402
-from shop.models import utcnow  # noqa: E402
 
 
 def _own_loan(number: str) -> Loan:

@@ -2,8 +2,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
 US_STATES = [
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
@@ -60,8 +70,6 @@ class PayForm(FlaskForm):
 
 # --- pay over time -------------------------------------------------------------
 
-from wtforms import DateField, DecimalField, RadioField  # noqa: E402
-from wtforms.validators import InputRequired  # noqa: E402
 
 INCOME_SOURCES = [("employed", "Employed"), ("self_employed", "Self-employed"), ("retired", "Retired"),
                   ("benefits", "Benefits"), ("other", "Other income"), ("none", "No regular income")]
