@@ -37,10 +37,7 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,11 +46,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import psycopg
 import requests
+from _support import Process, free_port, percentile, run_flask  # noqa: E402
 from requests.adapters import HTTPAdapter
 
-ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 SECRET_KEY = "sk_test_bench_checkout"
 PUBLISHABLE_KEY = "pk_test_bench_checkout"
@@ -85,72 +83,6 @@ APPLICANT = {
 
 
 # --- processes ------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-class Process:
-    """A child in its own process group; stop() kills the whole group."""
-
-    def __init__(self, cmd: list[str], env: dict[str, str], log_path: Path):
-        self.log_path = log_path
-        self._log = open(log_path, "wb")
-        self.proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-    def wait_ready(self, url: str, timeout: float = 60) -> None:
-        deadline, last = time.monotonic() + timeout, "no answer"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.proc.args[:4]} exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                r = requests.get(url, timeout=5)
-                if r.status_code == 200:
-                    return
-                last = f"HTTP {r.status_code}"
-            except requests.RequestException as e:
-                last = str(e)
-            time.sleep(0.2)
-        raise RuntimeError(f"{url} not ready after {timeout}s ({last}):\n{self.log_tail()}")
-
-    def log_tail(self, n: int = 30) -> str:
-        self._log.flush()
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
-
-    def stop(self) -> None:
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            if self.proc.poll() is not None:
-                break
-            try:
-                os.killpg(self.proc.pid, sig)
-                self.proc.wait(timeout=wait)
-            except ProcessLookupError:
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        try:  # no worker of the group may outlive its master
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self._log.close()
-
-
-def run_flask(env: dict[str, str], *cli: str) -> None:
-    cmd = [sys.executable, "-m", "flask", "--app", "app", *cli]
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, start_new_session=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[2:])} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
 
 
 def db_url(admin_url: str, name: str) -> str:
@@ -282,13 +214,6 @@ class Outcome:
     accept_s: float
     requests: int = 0
     error: str = ""
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 # --- main -------------------------------------------------------------------------------
@@ -450,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     ):
         if values:
             print(
-                f"{name:<38} {percentile(values, 50):>8.0f} {percentile(values, 95):>8.0f} "
+                f"{name:<38} {percentile(values, 0.50):>8.0f} {percentile(values, 0.95):>8.0f} "
                 f"{max(values):>8.0f} {statistics.fmean(values):>8.0f}"
             )
     for e in errors[:3]:

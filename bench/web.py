@@ -34,9 +34,6 @@ import http.client
 import os
 import platform
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -45,9 +42,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _support import HOST, ROOT, Process, free_port, percentile, run_flask  # noqa: E402
+
 BENCH = ROOT / "bench"
-HOST = "127.0.0.1"
 
 
 # --- load generator -----------------------------------------------------------------
@@ -138,13 +136,6 @@ class Row:
     error_samples: list[str]
 
 
-def percentile(sorted_values: list[float], q: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    i = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
-    return sorted_values[i]
-
-
 def measure(label: str, port: int, path: str, args: argparse.Namespace, executor: ProcessPoolExecutor | None) -> Row:
     clients = args.clients
     # Thread counts per client process, summing to --concurrency.
@@ -183,108 +174,20 @@ def measure(label: str, port: int, path: str, args: argparse.Namespace, executor
 # --- servers ------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+class Gunicorn(Process):
+    """gunicorn serving `app_spec` on a free loopback port."""
 
-
-class Gunicorn:
-    """gunicorn in its own process group; stop() kills the whole group."""
-
-    def __init__(
-        self,
-        app_spec: str,
-        args: argparse.Namespace,
-        env: dict[str, str],
-        log_path: Path,
-        extra: list[str] | None = None,
-    ) -> None:
+    def __init__(self, app_spec: str, args: argparse.Namespace, env: dict[str, str], log_path: Path,
+                 extra: list[str] | None = None) -> None:
         self.port = free_port()
-        self.log_path = log_path
-        cmd = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            *(extra or []),
-            "--bind",
-            f"{HOST}:{self.port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--worker-class",
-            "gthread" if args.threads > 1 else "sync",
-            "--keep-alive",
-            "5",
-            "--log-level",
-            "warning",
-            app_spec,
-        ]
-        self.cmd = cmd
-        self._log = open(log_path, "wb")
-        self.proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        worker_class = "gthread" if args.threads > 1 else "sync"
+        super().__init__([sys.executable, "-m", "gunicorn", *(extra or []), "--bind", f"{HOST}:{self.port}",
+                          "--workers", str(args.workers), "--threads", str(args.threads),
+                          "--worker-class", worker_class, "--keep-alive", "5", "--log-level", "warning",
+                          app_spec], env, log_path)
 
-    def wait_ready(self, path: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        last = "no answer"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                conn = http.client.HTTPConnection(HOST, self.port, timeout=5)
-                conn.request("GET", path)
-                resp = conn.getresponse()
-                resp.read()
-                conn.close()
-                if resp.status == 200:
-                    return
-                last = f"HTTP {resp.status}"
-            except OSError as exc:
-                last = str(exc)
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn not ready on {path} after {timeout}s ({last}):\n{self.log_tail()}")
-
-    def log_tail(self, n: int = 30) -> str:
-        try:
-            self._log.flush()
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-                try:
-                    os.killpg(self.proc.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self.proc.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        # The master is gone; make sure no worker of its group outlived it.
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self._log.close()
-
-
-def run_flask(env: dict[str, str], *cli: str) -> None:
-    cmd = [sys.executable, "-m", "flask", "--app", "app", *cli]
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, start_new_session=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[2:])} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    def wait_ready(self, path: str, timeout: float = 60) -> None:  # type: ignore[override]
+        super().wait_ready(f"http://{HOST}:{self.port}{path}", timeout)
 
 
 # --- main ---------------------------------------------------------------------------
