@@ -8,15 +8,15 @@ declines outright. New customers (no record) get no adjustment.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
+from credit.counts import Counts
 from credit.policy import BehaviourRule
 
 
 @dataclass(frozen=True, slots=True)
-class RepaymentRecord:
+class RepaymentRecord(Counts):
     """Counts from the customer's own loans, computed by the database layer."""
 
     on_time_payments: int = 0
@@ -27,18 +27,6 @@ class RepaymentRecord:
     outstanding_balance_cents: int = 0
     monthly_installments_cents: int = 0  # what their open loans with us cost each month
 
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{f.name}: must be a non-negative int, got {value!r}")
-
-    def to_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RepaymentRecord:
-        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
 
 @dataclass(frozen=True, slots=True)

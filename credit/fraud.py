@@ -9,19 +9,19 @@ hit sends the application to manual review.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from credit.counts import Counts
 from credit.policy import FraudRule, Policy
 
 DOMAINS_PATH = Path(__file__).resolve().parent / "data" / "disposable_domains.txt"
 
 
 @dataclass(frozen=True, slots=True)
-class FraudContext:
+class FraudContext(Counts):
     """Counts the database computed for this application.
 
     Velocity counts are of *earlier* applications inside the policy's
@@ -38,18 +38,6 @@ class FraudContext:
     accounts_sharing_id_hash: int = 1
     recent_declines: int = 0
 
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{f.name}: must be a non-negative int, got {value!r}")
-
-    def to_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FraudContext:
-        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
 
 @dataclass(frozen=True, slots=True)
