@@ -3,6 +3,7 @@
 `create_app()` reads as a list: configuration, extensions, blueprints, error
 pages, CLI commands.  Run it with `flask --app app run` (see the README).
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,7 @@ def load_config(app: Flask) -> None:
     env = os.environ
     stripe_base = env.get("STRIPE_API_BASE", "http://127.0.0.1:8420").rstrip("/")
     app.config.update(
-        SECRET_KEY=env.get("SECRET_KEY")
-        or _instance_secret(instance, "secret_key", lambda: secrets.token_hex(32)),
+        SECRET_KEY=env.get("SECRET_KEY") or _instance_secret(instance, "secret_key", lambda: secrets.token_hex(32)),
         SQLALCHEMY_DATABASE_URI=_normalise_db_url(
             env.get("DATABASE_URL", f"sqlite:///{instance / 'installmall.sqlite3'}")
         ),
@@ -48,7 +48,8 @@ def load_config(app: Flask) -> None:
         or _instance_secret(instance, "stripe_webhook_secret", lambda: "whsec_" + secrets.token_hex(24)),
         PII_ENCRYPTION_KEY=env.get("PII_ENCRYPTION_KEY")
         or _instance_secret(instance, "pii_encryption_key", lambda: Fernet.generate_key().decode()),
-        PII_HASH_KEY=env.get("PII_HASH_KEY") or _instance_secret(instance, "pii_hash_key", lambda: secrets.token_hex(32)),
+        PII_HASH_KEY=env.get("PII_HASH_KEY")
+        or _instance_secret(instance, "pii_hash_key", lambda: secrets.token_hex(32)),
         RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
         MEDIA_DIR=env.get("MEDIA_DIR", str(instance / "media")),
@@ -65,15 +66,19 @@ def load_config(app: Flask) -> None:
 def _normalise_db_url(url: str) -> str:
     # Heroku-style URLs and plain "postgresql://" both mean psycopg 3 here.
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
-                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
     load_config(app)
     if config:
         app.config.update(config)
@@ -91,8 +96,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -125,7 +129,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 ERROR_TEXT = {
-    400: ("Bad request", "The request could not be understood. If you submitted a form, reload the page and try again."),
+    400: (
+        "Bad request",
+        "The request could not be understood. If you submitted a form, reload the page and try again.",
+    ),
     403: ("Forbidden", "You do not have access to this page."),
     404: ("Page not found", "We could not find what you were looking for."),
     405: ("Method not allowed", "That action is not available here."),

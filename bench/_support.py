@@ -1,5 +1,6 @@
 """What the benchmark scripts share: free ports, child processes in their own
 process group (stopped with the whole group), `flask` CLI runs, percentiles."""
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,15 @@ class Process:
     def __init__(self, cmd: list[str], env: dict[str, str], log_path: Path):
         self.log_path = log_path
         self._log = open(log_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def wait_ready(self, url: str, timeout: float = 60) -> None:
         """Wait until `url` answers 200 (fail early if the process exits)."""

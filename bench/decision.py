@@ -40,8 +40,7 @@ def synthetic_applicant(rng: random.Random) -> tuple[ApplicantInput, FraudContex
         lines.append(CartLine(rng.choice(SCENES), amount, promo))
     cart = Cart(tuple(lines))
     region = rng.choice(REGIONS)
-    source = rng.choices(["employed", "self_employed", "retired", "benefits", "other", "none"],
-                         [70, 10, 8, 5, 4, 3])[0]
+    source = rng.choices(["employed", "self_employed", "retired", "benefits", "other", "none"], [70, 10, 8, 5, 4, 3])[0]
     applicant = ApplicantInput(
         requested_amount_cents=cart.total_cents,
         date_of_birth=TODAY - timedelta(days=int(rng.uniform(16.5, 80) * 365.25)),
@@ -50,8 +49,9 @@ def synthetic_applicant(rng: random.Random) -> tuple[ApplicantInput, FraudContex
         employment_months=int(rng.expovariate(1 / 50)),
         housing=rng.choices(["own", "rent", "free"], [55, 35, 10])[0],
         other_installment_plans=rng.choices(["none", "bank", "stores"], [80, 13, 7])[0],
-        savings_band=rng.choices(["none", "under_250", "250_to_1250", "1250_to_2500", "2500_plus"],
-                                 [25, 30, 20, 10, 15])[0],
+        savings_band=rng.choices(
+            ["none", "under_250", "250_to_1250", "1250_to_2500", "2500_plus"], [25, 30, 20, 10, 15]
+        )[0],
         residence_years=rng.randint(0, 15),
         billing_region=region,
         shipping_region=region if rng.random() < 0.93 else rng.choice(REGIONS),
@@ -73,8 +73,10 @@ def synthetic_applicant(rng: random.Random) -> tuple[ApplicantInput, FraudContex
     if rng.random() < 0.3:
         dpd = rng.choices([0, 10, 45], [90, 7, 3])[0]
         record = RepaymentRecord(
-            on_time_payments=rng.randint(0, 24), late_payments_12m=rng.choice([0, 0, 0, 1, 2]),
-            current_days_past_due=dpd, max_days_past_due_12m=max(dpd, rng.choices([0, 5, 35], [85, 10, 5])[0]),
+            on_time_payments=rng.randint(0, 24),
+            late_payments_12m=rng.choice([0, 0, 0, 1, 2]),
+            current_days_past_due=dpd,
+            max_days_past_due_12m=max(dpd, rng.choices([0, 5, 35], [85, 10, 5])[0]),
             outstanding_balance_cents=rng.choice([0, 20_000, 80_000, 250_000]),
             monthly_installments_cents=rng.choice([0, 5_000, 15_000]),
         )
@@ -110,15 +112,17 @@ def main(argv: list[str] | None = None) -> int:
 
     latencies.sort()
     print(f"decisions: {args.n} (seed {args.seed}, policy {policy.version}), wall {wall:.2f} s")
-    print(f"latency us: p50 {percentile(latencies, .5)}  p90 {percentile(latencies, .9)}  "
-          f"p99 {percentile(latencies, .99)}  max {latencies[-1]}  mean {statistics.fmean(latencies):.0f}")
+    print(
+        f"latency us: p50 {percentile(latencies, 0.5)}  p90 {percentile(latencies, 0.9)}  "
+        f"p99 {percentile(latencies, 0.99)}  max {latencies[-1]}  mean {statistics.fmean(latencies):.0f}"
+    )
     names = ["approved", "referred", "declined", "incomplete"]
     print("outcomes: " + "  ".join(f"{o} {100 * outcomes[o] / args.n:.1f}%" for o in names))
     print(f"{'tier':<11}{'n':>6}" + "".join(f"{o:>12}" for o in names))
     for tier in sorted(by_tier, key=lambda t: (len(t) > 1, t)):
         counts, n = by_tier[tier], sum(by_tier[tier].values())
         print(f"{tier:<11}{n:>6}" + "".join(f"{100 * counts[o] / n:>11.1f}%" for o in names))
-    p99_ok = percentile(latencies, .99) < 2000
+    p99_ok = percentile(latencies, 0.99) < 2000
     print(f"p99 target (< 2000 us): {'met' if p99_ok else 'MISSED'}")
     return 0
 

@@ -177,14 +177,39 @@ def measure(label: str, port: int, path: str, args: argparse.Namespace, executor
 class Gunicorn(Process):
     """gunicorn serving `app_spec` on a free loopback port."""
 
-    def __init__(self, app_spec: str, args: argparse.Namespace, env: dict[str, str], log_path: Path,
-                 extra: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        app_spec: str,
+        args: argparse.Namespace,
+        env: dict[str, str],
+        log_path: Path,
+        extra: list[str] | None = None,
+    ) -> None:
         self.port = free_port()
         worker_class = "gthread" if args.threads > 1 else "sync"
-        super().__init__([sys.executable, "-m", "gunicorn", *(extra or []), "--bind", f"{HOST}:{self.port}",
-                          "--workers", str(args.workers), "--threads", str(args.threads),
-                          "--worker-class", worker_class, "--keep-alive", "5", "--log-level", "warning",
-                          app_spec], env, log_path)
+        super().__init__(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                *(extra or []),
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+                "--worker-class",
+                worker_class,
+                "--keep-alive",
+                "5",
+                "--log-level",
+                "warning",
+                app_spec,
+            ],
+            env,
+            log_path,
+        )
 
     def wait_ready(self, path: str, timeout: float = 60) -> None:  # type: ignore[override]
         super().wait_ready(f"http://{HOST}:{self.port}{path}", timeout)

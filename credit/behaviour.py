@@ -28,7 +28,6 @@ class RepaymentRecord(Counts):
     monthly_installments_cents: int = 0  # what their open loans with us cost each month
 
 
-
 @dataclass(frozen=True, slots=True)
 class BehaviourResult:
     points: int

@@ -39,8 +39,15 @@ from credit.schedule import monthly_payment_cents
 from credit.scorecard import Scorecard, characteristics, default_scorecard
 
 __all__ = [
-    "ApplicantInput", "FraudContext", "RepaymentRecord", "Cart", "StageResult", "Decision",
-    "decide", "replay", "ReplayError",
+    "ApplicantInput",
+    "FraudContext",
+    "RepaymentRecord",
+    "Cart",
+    "StageResult",
+    "Decision",
+    "decide",
+    "replay",
+    "ReplayError",
 ]
 
 
@@ -56,8 +63,12 @@ class StageResult:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "status": self.status, "reason_codes": list(self.reason_codes),
-                "details": self.details}
+        return {
+            "name": self.name,
+            "status": self.status,
+            "reason_codes": list(self.reason_codes),
+            "details": self.details,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,22 +110,30 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "outcome": self.outcome, "tier": self.tier, "score": self.score,
-            "credit_line_cents": self.credit_line_cents, "available_credit_cents": self.available_credit_cents,
-            "amount_cents": self.amount_cents, "scene": self.scene,
+            "outcome": self.outcome,
+            "tier": self.tier,
+            "score": self.score,
+            "credit_line_cents": self.credit_line_cents,
+            "available_credit_cents": self.available_credit_cents,
+            "amount_cents": self.amount_cents,
+            "scene": self.scene,
             "offers": [o.to_dict() for o in self.offers],
-            "reason_codes": list(self.reason_codes), "reasons": list(self.reasons),
+            "reason_codes": list(self.reason_codes),
+            "reasons": list(self.reasons),
             "adverse_action_notice": self.adverse_action_notice,
             "stages": [s.to_dict() for s in self.stages],
-            "policy_version": self.policy_version, "model_version": self.model_version,
-            "decided_on": self.decided_on.isoformat(), "latency_us": self.latency_us,
+            "policy_version": self.policy_version,
+            "model_version": self.model_version,
+            "decided_on": self.decided_on.isoformat(),
+            "latency_us": self.latency_us,
             "inputs": self.inputs,
         }
 
 
 # --------------------------------------------------------------------------- stages
-def _score_stage(applicant: ApplicantInput, scene: str, record: RepaymentRecord | None, policy: Policy,
-                 card: Scorecard) -> tuple[StageResult, int, list[str], list[str]]:
+def _score_stage(
+    applicant: ApplicantInput, scene: str, record: RepaymentRecord | None, policy: Policy, card: Scorecard
+) -> tuple[StageResult, int, list[str], list[str]]:
     """Scorecard + behaviour. Returns the stage, the final score, the scorecard
     reason codes (most points lost first) and the behaviour reason codes."""
     result = card.score(characteristics(applicant, scene, card))
@@ -124,8 +143,12 @@ def _score_stage(applicant: ApplicantInput, scene: str, record: RepaymentRecord 
     status = "decline" if adjustment.decline else "pass"
     score_codes = [f.feature for f in result.by_points_lost()]
     behaviour_codes = list(adjustment.reason_codes) if adjustment.points < 0 or adjustment.decline else []
-    return StageResult("score", status, tuple(behaviour_codes if adjustment.decline else ()), details), \
-        score, score_codes, behaviour_codes
+    return (
+        StageResult("score", status, tuple(behaviour_codes if adjustment.decline else ()), details),
+        score,
+        score_codes,
+        behaviour_codes,
+    )
 
 
 def new_payment_cents(amount_cents: int, term_months: int, policy: Policy) -> int:
@@ -136,8 +159,9 @@ def new_payment_cents(amount_cents: int, term_months: int, policy: Policy) -> in
     return monthly_payment_cents(amount_cents, policy.stress_apr_percent / 100, min(term_months, 36))
 
 
-def _policy_stage(applicant: ApplicantInput, record: RepaymentRecord | None, score: int, scene: str,
-                  policy: Policy) -> StageResult:
+def _policy_stage(
+    applicant: ApplicantInput, record: RepaymentRecord | None, score: int, scene: str, policy: Policy
+) -> StageResult:
     amount = applicant.requested_amount_cents
     outstanding = record.outstanding_balance_cents if record else 0
     own_installments = record.monthly_installments_cents if record else 0
@@ -154,33 +178,57 @@ def _policy_stage(applicant: ApplicantInput, record: RepaymentRecord | None, sco
     band = "approve" if score >= rule.approve_min_score else "refer" if score >= rule.refer_min_score else "decline"
     status = "decline" if codes or band == "decline" else "refer" if band == "refer" else "pass"
     details = {
-        "scene": scene, "score": score, "approve_min_score": rule.approve_min_score,
-        "refer_min_score": rule.refer_min_score, "score_band": band, "tier": tier.tier if tier else None,
-        "exposure_cents": outstanding + amount, "max_exposure_cents": policy.max_exposure_cents,
-        "monthly_obligations_cents": obligations, "new_payment_cents": new_payment,
-        "max_obligations_cents": allowed, "max_debt_to_income": str(policy.max_debt_to_income),
+        "scene": scene,
+        "score": score,
+        "approve_min_score": rule.approve_min_score,
+        "refer_min_score": rule.refer_min_score,
+        "score_band": band,
+        "tier": tier.tier if tier else None,
+        "exposure_cents": outstanding + amount,
+        "max_exposure_cents": policy.max_exposure_cents,
+        "monthly_obligations_cents": obligations,
+        "new_payment_cents": new_payment,
+        "max_obligations_cents": allowed,
+        "max_debt_to_income": str(policy.max_debt_to_income),
     }
     return StageResult("policy", status, tuple(codes), details)
 
 
-def _limit_stage(applicant: ApplicantInput, record: RepaymentRecord | None, tier_letter: str, scene: str,
-                 promo_months: frozenset[int], policy: Policy) -> tuple[StageResult, int, int, tuple[OfferTerms, ...]]:
+def _limit_stage(
+    applicant: ApplicantInput,
+    record: RepaymentRecord | None,
+    tier_letter: str,
+    scene: str,
+    promo_months: frozenset[int],
+    policy: Policy,
+) -> tuple[StageResult, int, int, tuple[OfferTerms, ...]]:
     tier = next(t for t in policy.tiers if t.tier == tier_letter)
     by_income = int(Decimal(applicant.monthly_income_cents or 0) * tier.income_multiple)
     line = min(tier.max_line_cents, by_income, policy.max_exposure_cents)
     outstanding = record.outstanding_balance_cents if record else 0
     available = max(0, line - outstanding)
     terms = eligible_terms(policy, scene, tier_letter, applicant.requested_amount_cents, available, promo_months)
-    details = {"credit_line_cents": line, "outstanding_cents": outstanding, "available_credit_cents": available,
-               "offers": [t.product for t in terms]}
+    details = {
+        "credit_line_cents": line,
+        "outstanding_cents": outstanding,
+        "available_credit_cents": available,
+        "offers": [t.product for t in terms],
+    }
     status = "pass" if terms else "decline"
     return StageResult("limit", status, () if terms else ("no_offer_for_amount",), details), line, available, terms
 
 
 # --------------------------------------------------------------------------- pipeline
-def decide(applicant: ApplicantInput, fraud_ctx: FraudContext, behaviour: RepaymentRecord | None,
-           policy: Policy, cart: Cart | None = None, today: date | None = None, *,
-           scorecard: Scorecard | None = None) -> Decision:
+def decide(
+    applicant: ApplicantInput,
+    fraud_ctx: FraudContext,
+    behaviour: RepaymentRecord | None,
+    policy: Policy,
+    cart: Cart | None = None,
+    today: date | None = None,
+    *,
+    scorecard: Scorecard | None = None,
+) -> Decision:
     """Run the pipeline. With a ``cart``, its total and scenes replace the
     applicant's requested amount and scenes. ``today`` (the business date) is
     required for the age gate; it defaults to the system date only for
@@ -190,9 +238,13 @@ def decide(applicant: ApplicantInput, fraud_ctx: FraudContext, behaviour: Repaym
     card = scorecard or default_scorecard()
     if cart is not None:
         applicant = replace(applicant, requested_amount_cents=cart.total_cents, scenes=cart.scenes)
-    inputs = {"applicant": applicant.to_dict(), "fraud": fraud_ctx.to_dict(),
-              "behaviour": behaviour.to_dict() if behaviour else None,
-              "cart": cart.to_dict() if cart else None, "today": today.isoformat()}
+    inputs = {
+        "applicant": applicant.to_dict(),
+        "fraud": fraud_ctx.to_dict(),
+        "behaviour": behaviour.to_dict() if behaviour else None,
+        "cart": cart.to_dict() if cart else None,
+        "today": today.isoformat(),
+    }
     scene = policy.effective_scene(applicant.scenes)
     promo_months = cart.promo_months if cart else frozenset()
     run = _Run(applicant, scene, policy, card, today, inputs, started)
@@ -203,10 +255,14 @@ def decide(applicant: ApplicantInput, fraud_ctx: FraudContext, behaviour: Repaym
         outcome = "incomplete" if gates.status == "incomplete" else "declined"
         return run.finish(outcome, list(gates.reason_codes))
 
-    action, hits = evaluate_fraud(fraud_ctx, policy, email=applicant.email,
-                                  billing_region=applicant.billing_region,
-                                  shipping_region=applicant.shipping_region,
-                                  amount_cents=applicant.requested_amount_cents)
+    action, hits = evaluate_fraud(
+        fraud_ctx,
+        policy,
+        email=applicant.email,
+        billing_region=applicant.billing_region,
+        shipping_region=applicant.shipping_region,
+        amount_cents=applicant.requested_amount_cents,
+    )
     fraud_codes = [h.rule for h in hits if h.action == action]
     run.stages.append(StageResult("fraud", action, tuple(fraud_codes), {"hits": [h.to_dict() for h in hits]}))
     if action == "decline":
@@ -258,19 +314,28 @@ class _Run:
         shown = principal_reasons(unique) if outcome in ("declined", "incomplete", "referred") else ()
         approved = outcome == "approved"
         return Decision(
-            outcome=outcome, tier=self.tier if outcome in ("approved", "referred") else None, score=self.score,
+            outcome=outcome,
+            tier=self.tier if outcome in ("approved", "referred") else None,
+            score=self.score,
             credit_line_cents=self.line if approved else 0,
             available_credit_cents=self.available if approved else 0,
-            amount_cents=self.applicant.requested_amount_cents, scene=self.scene,
-            offers=terms if outcome in ("approved", "referred") else (), reason_codes=tuple(unique),
-            reasons=shown, stages=tuple(self.stages), policy_version=self.policy.version,
-            model_version=self.card.model_version, decided_on=self.today,
-            latency_us=(time.perf_counter_ns() - self.started) // 1000, inputs=self.inputs,
+            amount_cents=self.applicant.requested_amount_cents,
+            scene=self.scene,
+            offers=terms if outcome in ("approved", "referred") else (),
+            reason_codes=tuple(unique),
+            reasons=shown,
+            stages=tuple(self.stages),
+            policy_version=self.policy.version,
+            model_version=self.card.model_version,
+            decided_on=self.today,
+            latency_us=(time.perf_counter_ns() - self.started) // 1000,
+            inputs=self.inputs,
         )
 
 
-def inputs_from_dict(stored: Mapping[str, Any]) -> tuple[ApplicantInput, FraudContext, RepaymentRecord | None,
-                                                          Cart | None, date]:
+def inputs_from_dict(
+    stored: Mapping[str, Any],
+) -> tuple[ApplicantInput, FraudContext, RepaymentRecord | None, Cart | None, date]:
     """Rebuild the inputs of :func:`decide` from ``Decision.to_dict()["inputs"]``."""
     return (
         ApplicantInput.from_dict(stored["applicant"]),

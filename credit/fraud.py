@@ -39,7 +39,6 @@ class FraudContext(Counts):
     recent_declines: int = 0
 
 
-
 @dataclass(frozen=True, slots=True)
 class FraudHit:
     rule: str
@@ -78,8 +77,14 @@ _VELOCITY = {
 }
 
 
-def _check(rule: FraudRule, ctx: FraudContext, email: str | None, billing_region: str | None,
-           shipping_region: str | None, amount_cents: int) -> FraudHit | None:
+def _check(
+    rule: FraudRule,
+    ctx: FraudContext,
+    email: str | None,
+    billing_region: str | None,
+    shipping_region: str | None,
+    amount_cents: int,
+) -> FraudHit | None:
     if rule.name in _VELOCITY:
         observed = getattr(ctx, _VELOCITY[rule.name])
         hit = rule.limit is not None and observed >= rule.limit
@@ -96,11 +101,19 @@ def _check(rule: FraudRule, ctx: FraudContext, email: str | None, billing_region
     raise ValueError(f"unknown fraud rule {rule.name!r}")
 
 
-def evaluate_fraud(ctx: FraudContext, policy: Policy, *, email: str | None, billing_region: str | None,
-                   shipping_region: str | None, amount_cents: int) -> tuple[str, tuple[FraudHit, ...]]:
+def evaluate_fraud(
+    ctx: FraudContext,
+    policy: Policy,
+    *,
+    email: str | None,
+    billing_region: str | None,
+    shipping_region: str | None,
+    amount_cents: int,
+) -> tuple[str, tuple[FraudHit, ...]]:
     """All rule hits and the resulting action: ``"pass"``, ``"refer"`` or ``"decline"``."""
     hits = tuple(
-        hit for rule in policy.fraud_rules
+        hit
+        for rule in policy.fraud_rules
         if (hit := _check(rule, ctx, email, billing_region, shipping_region, amount_cents)) is not None
     )
     if any(h.action == "decline" for h in hits):

@@ -18,8 +18,16 @@ from credit.policy import Policy
 from credit.scorecard import HOUSING, INCOME_SOURCES, OTHER_PLANS, SAVINGS_BANDS
 
 REQUIRED_FIELDS: tuple[str, ...] = (
-    "date_of_birth", "monthly_income_cents", "income_source", "employment_months", "housing",
-    "other_installment_plans", "savings_band", "residence_years", "billing_region", "email",
+    "date_of_birth",
+    "monthly_income_cents",
+    "income_source",
+    "employment_months",
+    "housing",
+    "other_installment_plans",
+    "savings_band",
+    "residence_years",
+    "billing_region",
+    "email",
     "national_id_hash",
 )
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -28,8 +36,13 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "other_installment_plans": tuple(OTHER_PLANS),
     "savings_band": tuple(SAVINGS_BANDS),
 }
-_NON_NEGATIVE_INTS = ("monthly_income_cents", "employment_months", "residence_years",
-                      "existing_monthly_debt_cents", "requested_amount_cents")
+_NON_NEGATIVE_INTS = (
+    "monthly_income_cents",
+    "employment_months",
+    "residence_years",
+    "existing_monthly_debt_cents",
+    "requested_amount_cents",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +155,9 @@ def run_gates(applicant: ApplicantInput, policy: Policy, scene: str, today: date
     bounds = amount_bounds(policy, scene)
     amount = applicant.requested_amount_cents
     if bounds is None or not bounds[0] <= amount <= bounds[1]:
-        return GateResult("decline", ("amount_out_of_bounds",),
-                          {"amount_cents": amount, "bounds_cents": list(bounds) if bounds else None})
+        return GateResult(
+            "decline",
+            ("amount_out_of_bounds",),
+            {"amount_cents": amount, "bounds_cents": list(bounds) if bounds else None},
+        )
     return GateResult("pass", (), {"age_checked": True, "scene": scene})

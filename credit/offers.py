@@ -74,13 +74,18 @@ class Cart:
         return frozenset(common)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"lines": [{"scene": ln.scene, "amount_cents": ln.amount_cents,
-                           "promo_months": list(ln.promo_months)} for ln in self.lines]}
+        return {
+            "lines": [
+                {"scene": ln.scene, "amount_cents": ln.amount_cents, "promo_months": list(ln.promo_months)}
+                for ln in self.lines
+            ]
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Cart:
-        return cls(tuple(CartLine(ln["scene"], ln["amount_cents"], tuple(ln.get("promo_months", ())))
-                         for ln in data["lines"]))
+        return cls(
+            tuple(CartLine(ln["scene"], ln["amount_cents"], tuple(ln.get("promo_months", ()))) for ln in data["lines"])
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,16 +101,27 @@ class OfferTerms:
     topped_up: bool  # down payment raised to fit the available credit
 
     def to_dict(self) -> dict[str, Any]:
-        return {"product": self.product, "months": self.months, "apr_percent": str(self.apr_percent),
-                "down_payment_percent": str(self.down_payment_percent),
-                "down_payment_cents": self.down_payment_cents, "financed_cents": self.financed_cents,
-                "topped_up": self.topped_up}
+        return {
+            "product": self.product,
+            "months": self.months,
+            "apr_percent": str(self.apr_percent),
+            "down_payment_percent": str(self.down_payment_percent),
+            "down_payment_cents": self.down_payment_cents,
+            "financed_cents": self.financed_cents,
+            "topped_up": self.topped_up,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OfferTerms:
-        return cls(data["product"], data["months"], Decimal(data["apr_percent"]),
-                   Decimal(data["down_payment_percent"]), data["down_payment_cents"],
-                   data["financed_cents"], data["topped_up"])
+        return cls(
+            data["product"],
+            data["months"],
+            Decimal(data["apr_percent"]),
+            Decimal(data["down_payment_percent"]),
+            data["down_payment_cents"],
+            data["financed_cents"],
+            data["topped_up"],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +162,14 @@ def _terms_for_row(row: OfferRow, amount_cents: int, available_cents: int, polic
     return OfferTerms(row.product, row.months, row.apr_percent, percent, down, amount_cents - down, topped_up)
 
 
-def eligible_terms(policy: Policy, scene: str, tier: str, amount_cents: int, available_cents: int,
-                   promo_months: frozenset[int] = frozenset()) -> tuple[OfferTerms, ...]:
+def eligible_terms(
+    policy: Policy,
+    scene: str,
+    tier: str,
+    amount_cents: int,
+    available_cents: int,
+    promo_months: frozenset[int] = frozenset(),
+) -> tuple[OfferTerms, ...]:
     """Offers allowed for ``amount_cents`` in ``scene`` at ``tier`` within ``available_cents``."""
     terms = []
     for row in policy.offer_rows(scene, tier):
@@ -166,10 +188,10 @@ def schedule_for(terms: OfferTerms, amount_cents: int, start_on: date) -> list[I
     if terms.product == "pay_in_4":
         return pay_in_4_schedule(amount_cents, start_on)
     if terms.product.startswith("promo_"):
-        return promo_schedule(amount_cents, terms.months, start_on,
-                              down_payment_percent=terms.down_payment_percent)
-    return level_payment_schedule(amount_cents, terms.apr_percent / 100, terms.months, start_on,
-                                  down_payment_percent=terms.down_payment_percent)
+        return promo_schedule(amount_cents, terms.months, start_on, down_payment_percent=terms.down_payment_percent)
+    return level_payment_schedule(
+        amount_cents, terms.apr_percent / 100, terms.months, start_on, down_payment_percent=terms.down_payment_percent
+    )
 
 
 def build_offer(terms: OfferTerms, amount_cents: int, start_on: date) -> Offer:
@@ -188,9 +210,10 @@ def build_offers(decision: Any, cart: Cart | None, start_on: date) -> list[Offer
     return [build_offer(terms, amount, start_on) for terms in decision.offers]
 
 
-def teaser_monthly_cents(amount_cents: int, scene: str, policy: Policy,
-                         promo_months: tuple[int, ...] = ()) -> int | None:
-    """"As low as $X/month" for a listing, with no credit check.
+def teaser_monthly_cents(
+    amount_cents: int, scene: str, policy: Policy, promo_months: tuple[int, ...] = ()
+) -> int | None:
+    """ "As low as $X/month" for a listing, with no credit check.
 
     The lowest regular monthly payment over the enabled monthly (and, if the
     listing's merchant opted in, promotion) products of the scene's best tier

@@ -35,14 +35,27 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 PRODUCTS: tuple[str, ...] = (
-    "pay_in_4", "monthly_3", "monthly_6", "monthly_12", "monthly_24", "monthly_36",
-    "promo_3", "promo_6", "promo_12",
+    "pay_in_4",
+    "monthly_3",
+    "monthly_6",
+    "monthly_12",
+    "monthly_24",
+    "monthly_36",
+    "promo_3",
+    "promo_6",
+    "promo_12",
 )
 TIERS: tuple[str, ...] = ("A", "B", "C", "D", "E")
 ACTIONS: tuple[str, ...] = ("decline", "refer")
 FRAUD_RULES: tuple[str, ...] = (
-    "velocity_account", "velocity_device", "velocity_ip", "velocity_id_hash",
-    "shared_national_id", "disposable_email", "region_mismatch", "repeated_declines",
+    "velocity_account",
+    "velocity_device",
+    "velocity_ip",
+    "velocity_id_hash",
+    "shared_national_id",
+    "disposable_email",
+    "region_mismatch",
+    "repeated_declines",
 )
 
 
@@ -62,10 +75,57 @@ def product_kind(product: str) -> str:
 
 # --------------------------------------------------------------------------- data
 _US_REGIONS = [
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
-    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
-    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
-    "VT", "VA", "WA", "WV", "WI", "WY",
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
 ]
 _NOT_SERVED = {"IA", "WV"}  # e.g. no lending licence there yet
 
@@ -105,9 +165,18 @@ def _catalog() -> list[dict[str, Any]]:
                     apr, down = str(Decimal(_APR_BY_TIER[tier]) + Decimal(surcharge)), _DOWN_BY_TIER[tier]
                 else:  # pay-in-4's first payment is its down payment; promotions have none
                     apr, down = "0", "0"
-                rows.append({"scene": scene, "product": product, "tier": tier,
-                             "min_amount_cents": low, "max_amount_cents": high,
-                             "apr_percent": apr, "down_payment_percent": down, "enabled": True})
+                rows.append(
+                    {
+                        "scene": scene,
+                        "product": product,
+                        "tier": tier,
+                        "min_amount_cents": low,
+                        "max_amount_cents": high,
+                        "apr_percent": apr,
+                        "down_payment_percent": down,
+                        "enabled": True,
+                    }
+                )
     return rows
 
 
@@ -364,15 +433,21 @@ def _parse(d: dict[str, Any]) -> Policy:
         fraud_rules=_parse_fraud(_need(fraud, "rules", "fraud.")),
         scenes=scenes,
         fallback_scene=fallback,
-        max_debt_to_income=_dec(_need(atr, "max_debt_to_income", "ability_to_repay."),
-                                "ability_to_repay.max_debt_to_income", "0.01", "1"),
-        stress_apr_percent=_dec(_need(atr, "stress_apr_percent", "ability_to_repay."),
-                                "ability_to_repay.stress_apr_percent", "0", "100"),
+        max_debt_to_income=_dec(
+            _need(atr, "max_debt_to_income", "ability_to_repay."), "ability_to_repay.max_debt_to_income", "0.01", "1"
+        ),
+        stress_apr_percent=_dec(
+            _need(atr, "stress_apr_percent", "ability_to_repay."), "ability_to_repay.stress_apr_percent", "0", "100"
+        ),
         max_exposure_cents=_int(_need(d, "max_exposure_cents", ""), "max_exposure_cents", 1),
         tiers=tiers,
         top_up_enabled=bool(_need(top_up, "enabled", "down_payment_top_up.")),
-        max_down_payment_percent=_dec(_need(top_up, "max_down_payment_percent", "down_payment_top_up."),
-                                      "down_payment_top_up.max_down_payment_percent", "0", "90"),
+        max_down_payment_percent=_dec(
+            _need(top_up, "max_down_payment_percent", "down_payment_top_up."),
+            "down_payment_top_up.max_down_payment_percent",
+            "0",
+            "90",
+        ),
         behaviour=_parse_behaviour(_need(d, "behaviour", "")),
         offers=offers,
         offer_index=_index_offers(offers),
@@ -419,12 +494,14 @@ def _parse_tiers(raw: Any) -> tuple[TierRule, ...]:
     tiers = []
     for i, t in enumerate(raw):
         path = f"tiers[{i}]."
-        tiers.append(TierRule(
-            tier=_choice(_need(t, "tier", path), TIERS, path + "tier"),
-            min_score=_int(_need(t, "min_score", path), path + "min_score", None),
-            income_multiple=_dec(_need(t, "income_multiple", path), path + "income_multiple", "0", "24"),
-            max_line_cents=_int(_need(t, "max_line_cents", path), path + "max_line_cents"),
-        ))
+        tiers.append(
+            TierRule(
+                tier=_choice(_need(t, "tier", path), TIERS, path + "tier"),
+                min_score=_int(_need(t, "min_score", path), path + "min_score", None),
+                income_multiple=_dec(_need(t, "income_multiple", path), path + "income_multiple", "0", "24"),
+                max_line_cents=_int(_need(t, "max_line_cents", path), path + "max_line_cents"),
+            )
+        )
     scores = [t.min_score for t in tiers]
     if scores != sorted(scores, reverse=True) or len(set(scores)) != len(scores):
         raise PolicyError("tiers: min_score must strictly decrease from the first tier to the last")
@@ -438,14 +515,19 @@ def _parse_behaviour(raw: Any) -> BehaviourRule:
     steps = _need(raw, "recent_past_due_points", p)
     if not isinstance(steps, list):
         raise PolicyError(p + "recent_past_due_points: must be a list")
-    pairs = tuple(sorted((_int(_need(s, "min_days", p), p + "min_days", 1),
-                          _int(_need(s, "points", p), p + "points", None)) for s in steps))
+    pairs = tuple(
+        sorted(
+            (_int(_need(s, "min_days", p), p + "min_days", 1), _int(_need(s, "points", p), p + "points", None))
+            for s in steps
+        )
+    )
     return BehaviourRule(
         points_per_on_time_payment=_int(_need(raw, "points_per_on_time_payment", p), p + "points_per_on_time_payment"),
         max_on_time_bonus=_int(_need(raw, "max_on_time_bonus", p), p + "max_on_time_bonus"),
         current_past_due_points=_int(_need(raw, "current_past_due_points", p), p + "current_past_due_points", None),
-        decline_current_days_past_due=_int(_need(raw, "decline_current_days_past_due", p),
-                                           p + "decline_current_days_past_due", 1),
+        decline_current_days_past_due=_int(
+            _need(raw, "decline_current_days_past_due", p), p + "decline_current_days_past_due", 1
+        ),
         recent_past_due_points=pairs,
         decline_on_charge_off=bool(_need(raw, "decline_on_charge_off", p)),
     )
@@ -463,13 +545,13 @@ def _parse_offers(raw: Any, scenes: Mapping[str, SceneRule]) -> tuple[OfferRow, 
         product = _choice(_need(r, "product", path), PRODUCTS, path + "product")
         low = _int(_need(r, "min_amount_cents", path), path + "min_amount_cents", 1)
         row = OfferRow(
-            scene=scene, product=product,
+            scene=scene,
+            product=product,
             tier=_choice(_need(r, "tier", path), TIERS, path + "tier"),
             min_amount_cents=low,
             max_amount_cents=_int(_need(r, "max_amount_cents", path), path + "max_amount_cents", low),
             apr_percent=_dec(_need(r, "apr_percent", path), path + "apr_percent", "0", "100"),
-            down_payment_percent=_dec(_need(r, "down_payment_percent", path), path + "down_payment_percent",
-                                      "0", "90"),
+            down_payment_percent=_dec(_need(r, "down_payment_percent", path), path + "down_payment_percent", "0", "90"),
             enabled=_need(r, "enabled", path) is True,
         )
         if row.kind != "monthly" and (row.apr_percent != 0 or row.down_payment_percent != 0):

@@ -51,9 +51,7 @@ REASON_TEXT: dict[str, str] = {
 }
 
 CREDITOR = "Installmall Credit"
-AGENCY = (
-    "Consumer Financial Protection Bureau, 1700 G Street NW, Washington, DC 20552"
-)
+AGENCY = "Consumer Financial Protection Bureau, 1700 G Street NW, Washington, DC 20552"
 
 
 def reason_text(code: str) -> str:
@@ -72,8 +70,9 @@ def principal_reasons(codes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def adverse_action_notice(outcome: str, reasons: tuple[str, ...] | list[str], decided_on: date,
-                          applicant_name: str | None = None) -> str | None:
+def adverse_action_notice(
+    outcome: str, reasons: tuple[str, ...] | list[str], decided_on: date, applicant_name: str | None = None
+) -> str | None:
     """Notice text for a declined application (None for other outcomes).
 
     Statement of the action, the principal reasons, the applicant's right to

@@ -77,8 +77,13 @@ class FeatureScore:
     points_lost: int  # versus the feature's best bin
 
     def to_dict(self) -> dict[str, Any]:
-        return {"feature": self.feature, "value": self.value, "bin": self.bin_label,
-                "points": self.points, "points_lost": self.points_lost}
+        return {
+            "feature": self.feature,
+            "value": self.value,
+            "bin": self.bin_label,
+            "points": self.points,
+            "points_lost": self.points_lost,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +99,12 @@ class ScoreResult:
         return sorted(lost, key=lambda f: (-f.points_lost, f.feature))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "base_points": self.base_points,
-                "model_version": self.model_version, "features": [f.to_dict() for f in self.features]}
+        return {
+            "score": self.score,
+            "base_points": self.base_points,
+            "model_version": self.model_version,
+            "features": [f.to_dict() for f in self.features],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +121,13 @@ class Scorecard:
         features = []
         for f in data["features"]:
             bins = tuple(
-                Bin(label=b["label"], points=int(b["points"]), low=b.get("low"), high=b.get("high"),
-                    values=frozenset(b["values"]) if "values" in b else None)
+                Bin(
+                    label=b["label"],
+                    points=int(b["points"]),
+                    low=b.get("low"),
+                    high=b.get("high"),
+                    values=frozenset(b["values"]) if "values" in b else None,
+                )
                 for b in f["bins"]
             )
             worst = min(bins, key=lambda b: b.points)
@@ -187,7 +201,8 @@ def characteristics(applicant: Any, scene: str, card: Scorecard | None = None) -
         "duration_in_month": term,
         "credit_amount": applicant.requested_amount_cents / card.cents_per_dm,
         "installment_rate_in_percentage_of_disposable_income": installment_rate_band(
-            applicant.requested_amount_cents, term, applicant.monthly_income_cents),
+            applicant.requested_amount_cents, term, applicant.monthly_income_cents
+        ),
         "present_residence_since": None if residence is None else min(4, max(1, residence)),
         "present_employment_since": employment_band(applicant.income_source, applicant.employment_months),
         "savings_account_and_bonds": SAVINGS_BANDS.get(applicant.savings_band or ""),

@@ -1,4 +1,5 @@
 """`flask seed ...` commands."""
+
 from __future__ import annotations
 
 import click

@@ -3,6 +3,7 @@
 Running it twice changes nothing: rows are looked up by their natural key
 (e-mail, slug, SKU) and only missing ones are created.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -114,7 +115,9 @@ def seed_demo(s: Session, media_dir: str | Path, password_hash: str | None = Non
     created = {"scenes": 0, "merchants": 0, "listings": 0, "users": 0}
     scenes = {}
     for position, (slug, name, description) in enumerate(SCENES):
-        scenes[slug], new = _get_or_create(s, Scene, {"slug": slug}, name=name, description=description, position=position)
+        scenes[slug], new = _get_or_create(
+            s, Scene, {"slug": slug}, name=name, description=description, position=position
+        )
         created["scenes"] += new
     merchants = {}
     for slug, name, description in MERCHANTS:
@@ -128,16 +131,37 @@ def seed_demo(s: Session, media_dir: str | Path, password_hash: str | None = Non
         if not path.exists():
             path.write_text(listing_svg(title, scene))
         _, new = _get_or_create(
-            s, Listing, {"sku": sku}, merchant_id=merchants[merchant].id, scene_id=scenes[scene].id, title=title,
-            description=f"{title}. {DESCRIPTIONS[scene]}", price_cents=price, currency="USD", stock=stock,
-            image_path=image, active=True, financing_eligible=True, promo_opt_in=promo, featured=featured)
+            s,
+            Listing,
+            {"sku": sku},
+            merchant_id=merchants[merchant].id,
+            scene_id=scenes[scene].id,
+            title=title,
+            description=f"{title}. {DESCRIPTIONS[scene]}",
+            price_cents=price,
+            currency="USD",
+            stock=stock,
+            image_path=image,
+            active=True,
+            financing_eligible=True,
+            promo_opt_in=promo,
+            featured=featured,
+        )
         created["listings"] += new
     from shop import policies
 
     policies.ensure_default(s)  # the credit policy, versioned in the database
     hashed = password_hash or generate_password_hash(DEMO_PASSWORD)
     for email, name, role, staff_role, merchant in USERS:
-        _, new = _get_or_create(s, User, {"email": email}, name=name, role=role, staff_role=staff_role,
-                                merchant_id=merchants[merchant].id if merchant else None, password_hash=hashed)
+        _, new = _get_or_create(
+            s,
+            User,
+            {"email": email},
+            name=name,
+            role=role,
+            staff_role=staff_role,
+            merchant_id=merchants[merchant].id if merchant else None,
+            password_hash=hashed,
+        )
         created["users"] += new
     return created

@@ -1,4 +1,5 @@
 """Product pictures drawn by the project: deterministic SVG files, nothing downloaded."""
+
 from __future__ import annotations
 
 import hashlib

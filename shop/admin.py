@@ -1,4 +1,5 @@
 """Lender staff portal (reviews, servicing, collections, policy, audit grow here)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template

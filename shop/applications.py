@@ -1,6 +1,7 @@
 """Credit applications: record what the shopper entered and their consent,
 gather the fraud counts and repayment record from the database, run the
 pure decision pipeline (credit.engine) and store every stage of its result."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,10 +56,14 @@ class ApplicationData:
 
 def credit_cart(lines: list[tuple[Listing, int]]) -> CreditCart:
     """The engine's view of a cart: scene, line total and promo opt-ins per line."""
-    return CreditCart(tuple(
-        CreditCartLine(listing.scene.slug, listing.price_cents * quantity,
-                       PROMO_TERMS if listing.promo_opt_in else ())
-        for listing, quantity in lines))
+    return CreditCart(
+        tuple(
+            CreditCartLine(
+                listing.scene.slug, listing.price_cents * quantity, PROMO_TERMS if listing.promo_opt_in else ()
+            )
+            for listing, quantity in lines
+        )
+    )
 
 
 def fraud_context(s: Session, user: User, id_hash: str, meta: RequestMeta, policy, now: datetime) -> FraudContext:
@@ -75,10 +80,15 @@ def fraud_context(s: Session, user: User, id_hash: str, meta: RequestMeta, polic
         device_applications=count(recent, CreditApplication.device_id == meta.device_id) if meta.device_id else 0,
         ip_applications=count(recent, CreditApplication.ip_address == meta.ip),
         id_hash_applications=count(recent, CreditApplication.national_id_hash == id_hash),
-        accounts_sharing_id_hash=len(set(s.scalars(select(CreditApplication.user_id).where(
-            CreditApplication.national_id_hash == id_hash))) | {user.id}),
-        recent_declines=count(CreditApplication.created_at >= declines_since, CreditApplication.status == "declined",
-                              or_(CreditApplication.user_id == user.id, CreditApplication.national_id_hash == id_hash)),
+        accounts_sharing_id_hash=len(
+            set(s.scalars(select(CreditApplication.user_id).where(CreditApplication.national_id_hash == id_hash)))
+            | {user.id}
+        ),
+        recent_declines=count(
+            CreditApplication.created_at >= declines_since,
+            CreditApplication.status == "declined",
+            or_(CreditApplication.user_id == user.id, CreditApplication.national_id_hash == id_hash),
+        ),
     )
 
 
@@ -90,24 +100,42 @@ def repayment_record(s: Session, user: User, today: date) -> RepaymentRecord | N
     rows = [i for loan in loans for i in loan.installments if i.kind == "installment"]
     year_ago = today - timedelta(days=365)
     on_time = sum(1 for i in rows if i.is_paid and i.paid_at and i.paid_at.date() <= i.due_on)
-    late = [i for i in rows if (i.is_paid and i.paid_at and i.paid_at.date() > i.due_on) or (not i.is_paid and i.due_on < today)]
+    late = [
+        i
+        for i in rows
+        if (i.is_paid and i.paid_at and i.paid_at.date() > i.due_on) or (not i.is_paid and i.due_on < today)
+    ]
     overdue = [(today - i.due_on).days for i in rows if not i.is_paid and i.due_on < today]
-    late_days = [((i.paid_at.date() if i.is_paid and i.paid_at else today) - i.due_on).days for i in late if i.due_on >= year_ago]
+    late_days = [
+        ((i.paid_at.date() if i.is_paid and i.paid_at else today) - i.due_on).days for i in late if i.due_on >= year_ago
+    ]
     from shop.ledger import open_principal_cents
 
     open_loans = [loan for loan in loans if loan.status == "active"]
-    monthly = sum(next((i.total_cents for i in loan.installments if i.kind == "installment" and not i.is_paid), 0)
-                  for loan in open_loans)
+    monthly = sum(
+        next((i.total_cents for i in loan.installments if i.kind == "installment" and not i.is_paid), 0)
+        for loan in open_loans
+    )
     return RepaymentRecord(
-        on_time_payments=on_time, late_payments_12m=len([d for d in late_days if d > 0]),
-        current_days_past_due=max(overdue, default=0), max_days_past_due_12m=max(late_days, default=0),
+        on_time_payments=on_time,
+        late_payments_12m=len([d for d in late_days if d > 0]),
+        current_days_past_due=max(overdue, default=0),
+        max_days_past_due_12m=max(late_days, default=0),
         charged_off_loans=sum(1 for loan in loans if loan.status == "charged_off"),
-        outstanding_balance_cents=max(open_principal_cents(s, user.id), 0), monthly_installments_cents=monthly)
+        outstanding_balance_cents=max(open_principal_cents(s, user.id), 0),
+        monthly_installments_cents=monthly,
+    )
 
 
-def submit_application(s: Session, user: User, data: ApplicationData, meta: RequestMeta,
-                       lines: list[tuple[Listing, int]], shipping_region: str | None,
-                       today: date | None = None) -> tuple[CreditApplication, CreditDecision]:
+def submit_application(
+    s: Session,
+    user: User,
+    data: ApplicationData,
+    meta: RequestMeta,
+    lines: list[tuple[Listing, int]],
+    shipping_region: str | None,
+    today: date | None = None,
+) -> tuple[CreditApplication, CreditDecision]:
     """Record the application and consent, decide, store the decision.
 
     Without consent nothing is recorded or scored (the form refuses first;
@@ -120,26 +148,58 @@ def submit_application(s: Session, user: User, data: ApplicationData, meta: Requ
     id_hash = pii.keyed_hash(data.national_id)
     cart = credit_cart(lines)
     applicant = ApplicantInput(
-        requested_amount_cents=cart.total_cents, date_of_birth=data.date_of_birth,
-        monthly_income_cents=data.monthly_income_cents, income_source=data.income_source,
-        employment_months=data.employment_months, housing=data.housing,
-        other_installment_plans=data.other_installment_plans, savings_band=data.savings_band,
-        residence_years=data.residence_years, billing_region=data.billing_region, shipping_region=shipping_region,
-        email=user.email, national_id_hash=id_hash, consent_version=CONSENT_VERSION, scenes=cart.scenes,
-        existing_monthly_debt_cents=data.existing_monthly_debt_cents)
-    decision = decide(applicant, fraud_context(s, user, id_hash, meta, policy, now),
-                      repayment_record(s, user, today), policy, cart, today)
+        requested_amount_cents=cart.total_cents,
+        date_of_birth=data.date_of_birth,
+        monthly_income_cents=data.monthly_income_cents,
+        income_source=data.income_source,
+        employment_months=data.employment_months,
+        housing=data.housing,
+        other_installment_plans=data.other_installment_plans,
+        savings_band=data.savings_band,
+        residence_years=data.residence_years,
+        billing_region=data.billing_region,
+        shipping_region=shipping_region,
+        email=user.email,
+        national_id_hash=id_hash,
+        consent_version=CONSENT_VERSION,
+        scenes=cart.scenes,
+        existing_monthly_debt_cents=data.existing_monthly_debt_cents,
+    )
+    decision = decide(
+        applicant,
+        fraud_context(s, user, id_hash, meta, policy, now),
+        repayment_record(s, user, today),
+        policy,
+        cart,
+        today,
+    )
     digits = "".join(ch for ch in data.national_id if ch.isdigit())
     application = CreditApplication(
-        user_id=user.id, legal_name=data.legal_name, date_of_birth=data.date_of_birth.isoformat(),
-        national_id=digits, national_id_hash=id_hash, national_id_last4=digits[-4:],
-        monthly_income_cents=data.monthly_income_cents, income_source=data.income_source,
-        employment_months=data.employment_months, housing=data.housing,
-        other_installment_plans=data.other_installment_plans, savings_band=data.savings_band,
-        residence_years=data.residence_years, billing_region=data.billing_region, shipping_region=shipping_region,
-        existing_monthly_debt_cents=data.existing_monthly_debt_cents, requested_amount_cents=cart.total_cents,
-        consent_version=CONSENT_VERSION, consent_at=now, consent_ip=meta.ip, consent_user_agent=meta.user_agent[:400],
-        device_id=meta.device_id, ip_address=meta.ip, status=decision.outcome)
+        user_id=user.id,
+        legal_name=data.legal_name,
+        date_of_birth=data.date_of_birth.isoformat(),
+        national_id=digits,
+        national_id_hash=id_hash,
+        national_id_last4=digits[-4:],
+        monthly_income_cents=data.monthly_income_cents,
+        income_source=data.income_source,
+        employment_months=data.employment_months,
+        housing=data.housing,
+        other_installment_plans=data.other_installment_plans,
+        savings_band=data.savings_band,
+        residence_years=data.residence_years,
+        billing_region=data.billing_region,
+        shipping_region=shipping_region,
+        existing_monthly_debt_cents=data.existing_monthly_debt_cents,
+        requested_amount_cents=cart.total_cents,
+        consent_version=CONSENT_VERSION,
+        consent_at=now,
+        consent_ip=meta.ip,
+        consent_user_agent=meta.user_agent[:400],
+        device_id=meta.device_id,
+        ip_address=meta.ip,
+        status=decision.outcome,
+    )
     s.add(application)
     s.flush()
     row = store_decision(s, application, decision, data.legal_name)
@@ -152,10 +212,17 @@ def store_decision(s: Session, application: CreditApplication, decision: Decisio
     from credit.reasons import adverse_action_notice
 
     row = CreditDecision(
-        application_id=application.id, outcome=decision.outcome, tier=decision.tier, score=decision.score,
-        credit_line_cents=decision.credit_line_cents, policy_version=decision.policy_version,
-        model_version=decision.model_version, latency_us=decision.latency_us, result=decision.to_dict(),
-        adverse_action_notice=adverse_action_notice(decision.outcome, decision.reasons, decision.decided_on, name))
+        application_id=application.id,
+        outcome=decision.outcome,
+        tier=decision.tier,
+        score=decision.score,
+        credit_line_cents=decision.credit_line_cents,
+        policy_version=decision.policy_version,
+        model_version=decision.model_version,
+        latency_us=decision.latency_us,
+        result=decision.to_dict(),
+        adverse_action_notice=adverse_action_notice(decision.outcome, decision.reasons, decision.decided_on, name),
+    )
     s.add(row)
     s.flush()
     return row
@@ -176,10 +243,16 @@ def open_credit_account(s: Session, user: User, decision: CreditDecision) -> Cre
 def latest_decision(s: Session, user: User, within_days: int = REUSE_DAYS) -> CreditDecision | None:
     """The shopper's most recent decision made in the last `within_days` days."""
     since = utcnow() - timedelta(days=within_days)
-    return s.scalars(select(CreditDecision).join(CreditApplication)
-                     .where(CreditApplication.user_id == user.id, CreditApplication.created_at >= since,
-                            CreditDecision.outcome != "incomplete")
-                     .order_by(CreditApplication.created_at.desc(), CreditApplication.id.desc())).first()
+    return s.scalars(
+        select(CreditDecision)
+        .join(CreditApplication)
+        .where(
+            CreditApplication.user_id == user.id,
+            CreditApplication.created_at >= since,
+            CreditDecision.outcome != "incomplete",
+        )
+        .order_by(CreditApplication.created_at.desc(), CreditApplication.id.desc())
+    ).first()
 
 
 def replay_decision(s: Session, row: CreditDecision) -> Decision:
@@ -206,7 +279,9 @@ def review(s: Session, application_id: int, approve: bool, reason: str, reviewer
         from credit.reasons import adverse_action_notice
 
         row.outcome = application.status = "declined"
-        row.adverse_action_notice = adverse_action_notice("declined", (reason,), utcnow().date(), application.legal_name)
+        row.adverse_action_notice = adverse_action_notice(
+            "declined", (reason,), utcnow().date(), application.legal_name
+        )
     s.flush()
     return row
 

@@ -1,4 +1,5 @@
 """Register, log in, log out."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -63,8 +64,12 @@ def register():
         if db.session.scalars(select(User).where(func.lower(User.email) == email)).first():
             form.email.errors.append("An account with this e-mail already exists. Log in instead.")
         else:
-            user = User(email=email, name=form.name.data.strip(), role=Role.SHOPPER.value,
-                        password_hash=hash_password(form.password.data))
+            user = User(
+                email=email,
+                name=form.name.data.strip(),
+                role=Role.SHOPPER.value,
+                password_hash=hash_password(form.password.data),
+            )
             db.session.add(user)
             db.session.flush()
             login_user(user)

@@ -1,5 +1,6 @@
 """Cart service: anonymous carts by token (kept in the signed session) and
 user carts; the anonymous cart moves into the account at login."""
+
 from __future__ import annotations
 
 import secrets

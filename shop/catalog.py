@@ -1,4 +1,5 @@
 """Catalog queries: what shoppers can see and buy."""
+
 from __future__ import annotations
 
 from sqlalchemy import Select, or_, select

@@ -1,4 +1,5 @@
 """`flask stripe ...` commands for the local Stripe server."""
+
 from __future__ import annotations
 
 import click
@@ -14,8 +15,11 @@ stripe_cli = AppGroup("stripe", help="Local Stripe server helpers.")
 def register_webhook(url: str) -> None:
     """Tell localstripe to deliver signed events to this app."""
     base = current_app.config["STRIPE_API_BASE"]
-    r = requests.post(f"{base}/_config/webhooks/installmall",
-                      json={"url": url, "secret": current_app.config["STRIPE_WEBHOOK_SECRET"]}, timeout=5)
+    r = requests.post(
+        f"{base}/_config/webhooks/installmall",
+        json={"url": url, "secret": current_app.config["STRIPE_WEBHOOK_SECRET"]},
+        timeout=5,
+    )
     r.raise_for_status()
     click.echo(f"webhook registered: {url}")
 

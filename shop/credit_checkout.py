@@ -1,5 +1,6 @@
 """Pay over time at checkout: apply (with consent), instant decision, offers
 with disclosures, the loan agreement, card + down payment, booking."""
+
 from __future__ import annotations
 
 import secrets
@@ -19,16 +20,20 @@ DEVICE_COOKIE = "im_device"
 
 
 def _meta() -> applications.RequestMeta:
-    return applications.RequestMeta(ip=request.remote_addr or "", user_agent=request.user_agent.string or "",
-                                     device_id=request.cookies.get(DEVICE_COOKIE))
+    return applications.RequestMeta(
+        ip=request.remote_addr or "",
+        user_agent=request.user_agent.string or "",
+        device_id=request.cookies.get(DEVICE_COOKIE),
+    )
 
 
 @bp.after_request
 def _device_cookie(response):
     """A long-lived random device id, one of the fraud rules' velocity keys."""
     if not request.cookies.get(DEVICE_COOKIE):
-        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=2 * 365 * 86400,
-                            httponly=True, samesite="Lax")
+        response.set_cookie(
+            DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=2 * 365 * 86400, httponly=True, samesite="Lax"
+        )
     return response
 
 
@@ -72,17 +77,27 @@ def start():
 
 def _apply_page(form: CreditApplicationForm, status: int = 200):
     lines = carts.lines(carts.current_cart(db.session))
-    return render_template("credit/apply.html", form=form, lines=lines, total_cents=carts.total_cents(lines),
-                           consent_text=applications.CONSENT_TEXT), status
+    return render_template(
+        "credit/apply.html",
+        form=form,
+        lines=lines,
+        total_cents=carts.total_cents(lines),
+        consent_text=applications.CONSENT_TEXT,
+    ), status
 
 
 def _offers_page(lines, held_order=None, status: int = 200):
     today = lending.utcnow().date()
     offers = lending.offers_for(db.session, current_user, lines, today)
     account = lending.account_of(db.session, current_user)
-    return render_template("credit/offers.html", offers=offers, account=account, held_order=held_order,
-                           available_cents=lending.available_credit_cents(db.session, account) if account else 0,
-                           total_cents=sum(listing.price_cents * q for listing, q in lines)), status
+    return render_template(
+        "credit/offers.html",
+        offers=offers,
+        account=account,
+        held_order=held_order,
+        available_cents=lending.available_credit_cents(db.session, account) if account else 0,
+        total_cents=sum(listing.price_cents * q for listing, q in lines),
+    ), status
 
 
 @bp.post("/apply")
@@ -100,20 +115,34 @@ def apply():
     if not form.validate_on_submit():
         return _apply_page(form, 400)
     data = applications.ApplicationData(
-        legal_name=form.legal_name.data.strip(), date_of_birth=form.date_of_birth.data,
-        national_id=form.national_id.data, monthly_income_cents=to_minor_units(form.monthly_income.data),
-        income_source=form.income_source.data, employment_months=form.employment_months.data,
-        housing=form.housing.data, other_installment_plans=form.other_installment_plans.data,
-        savings_band=form.savings_band.data, residence_years=form.residence_years.data,
+        legal_name=form.legal_name.data.strip(),
+        date_of_birth=form.date_of_birth.data,
+        national_id=form.national_id.data,
+        monthly_income_cents=to_minor_units(form.monthly_income.data),
+        income_source=form.income_source.data,
+        employment_months=form.employment_months.data,
+        housing=form.housing.data,
+        other_installment_plans=form.other_installment_plans.data,
+        savings_band=form.savings_band.data,
+        residence_years=form.residence_years.data,
         billing_region=form.billing_region.data,
-        existing_monthly_debt_cents=to_minor_units(form.existing_monthly_debt.data or 0), consent=form.consent.data)
+        existing_monthly_debt_cents=to_minor_units(form.existing_monthly_debt.data or 0),
+        consent=form.consent.data,
+    )
     application, decision = applications.submit_application(
-        db.session, current_user, data, _meta(), lines, state["address"]["region"])
+        db.session, current_user, data, _meta(), lines, state["address"]["region"]
+    )
     if decision.outcome == "referred":
         try:
-            lending.hold_order_for_review(db.session, current_user, _order_lines(lines),
-                                          orders.Address(**state["address"]), state["key"], application.id,
-                                          current_app.config.get("CREDIT_HOLD_HOURS", lending.HOLD_HOURS))
+            lending.hold_order_for_review(
+                db.session,
+                current_user,
+                _order_lines(lines),
+                orders.Address(**state["address"]),
+                state["key"],
+                application.id,
+                current_app.config.get("CREDIT_HOLD_HOURS", lending.HOLD_HOURS),
+            )
             cart = carts.current_cart(db.session)
             carts.clear(db.session, cart)
         except orders.CheckoutError as e:
@@ -148,10 +177,17 @@ def _agreement_page(product: str, form: AcceptOfferForm | None = None, error: st
     db.session.commit()
     form = form or AcceptOfferForm(data={"checkout_key": key, "product": product})
     decision = db.session.get(applications.CreditDecision, lending.account_of(db.session, current_user).decision_id)
-    return render_template("credit/agreement_page.html", offer=offer, form=form, error=error,
-                           client_secret=client_secret, publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
-                           legal_name=decision.application.legal_name, version=lending.AGREEMENT_VERSION,
-                           total_cents=sum(listing.price_cents * q for listing, q in lines)), status
+    return render_template(
+        "credit/agreement_page.html",
+        offer=offer,
+        form=form,
+        error=error,
+        client_secret=client_secret,
+        publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
+        legal_name=decision.application.legal_name,
+        version=lending.AGREEMENT_VERSION,
+        total_cents=sum(listing.price_cents * q for listing, q in lines),
+    ), status
 
 
 @bp.get("/offers/<product>")
@@ -185,18 +221,27 @@ def accept():
         address = orders.Address(**state["address"]) if state else None
         lines = [] if held else _order_lines(_cart_lines())
         order, loan = lending.place_credit_order(
-            db.session, current_user, lines, address, key=form.checkout_key.data, product=form.product.data,
-            payment_method_id=pm, held_order=held,
-            acceptance=lending.Acceptance(form.signature.data.strip(), request.remote_addr or "",
-                                          request.user_agent.string or ""))
+            db.session,
+            current_user,
+            lines,
+            address,
+            key=form.checkout_key.data,
+            product=form.product.data,
+            payment_method_id=pm,
+            held_order=held,
+            acceptance=lending.Acceptance(
+                form.signature.data.strip(), request.remote_addr or "", request.user_agent.string or ""
+            ),
+        )
         cart = carts.current_cart(db.session)
         if cart is not None and not held:
             carts.clear(db.session, cart)
         _commit_or_refund(order, loan)
     except (payments.PaymentError, orders.CheckoutError) as e:
         db.session.rollback()
-        return _agreement_page(form.product.data, error=e.message,
-                               status=409 if isinstance(e, orders.CheckoutError) else 402)
+        return _agreement_page(
+            form.product.data, error=e.message, status=409 if isinstance(e, orders.CheckoutError) else 402
+        )
     session.pop(CHECKOUT, None)
     flash(f"Order {order.number} is confirmed and your loan {loan.number} is set up.", "success")
     return _to_loan(order)

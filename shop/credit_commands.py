@@ -9,6 +9,7 @@
 Each command does one service call and commits once.  Expected failures
 print a clear message and exit non-zero (1, or 2 for bad input).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,6 +37,7 @@ def _fail(message: str, code: int = 1) -> None:
 
 # --- review -------------------------------------------------------------------
 
+
 @credit_cli.command("review")
 @click.argument("application_id", type=int)
 @click.option("--approve/--decline", "approve", default=None, help="The reviewer's decision (one is required).")
@@ -50,8 +52,9 @@ def review(application_id: int, approve: bool | None, reason: str, reviewer: str
         _fail("--reason must not be empty.", 2)
     try:
         decision = lending.finish_review(db.session, application_id, approve, reason.strip(), reviewer)
-        held = db.session.scalars(select(Order).filter_by(credit_application_id=application_id)
-                                  .order_by(Order.id)).all()
+        held = db.session.scalars(
+            select(Order).filter_by(credit_application_id=application_id).order_by(Order.id)
+        ).all()
         db.session.commit()
     except LookupError:
         db.session.rollback()
@@ -62,8 +65,10 @@ def review(application_id: int, approve: bool | None, reason: str, reviewer: str
     from shop.formatting import format_money
 
     if approve:
-        click.echo(f"Application {application_id} approved by {reviewer}: credit line "
-                   f"{format_money(decision.credit_line_cents)}, tier {decision.tier}.")
+        click.echo(
+            f"Application {application_id} approved by {reviewer}: credit line "
+            f"{format_money(decision.credit_line_cents)}, tier {decision.tier}."
+        )
     else:
         click.echo(f"Application {application_id} declined by {reviewer}.")
     for order in held:
@@ -74,6 +79,7 @@ def review(application_id: int, approve: bool | None, reason: str, reviewer: str
 
 
 # --- check-ledger -------------------------------------------------------------
+
 
 @credit_cli.command("check-ledger")
 def check_ledger() -> None:
@@ -90,9 +96,15 @@ def check_ledger() -> None:
 
 # --- reconcile ----------------------------------------------------------------
 
+
 @credit_cli.command("reconcile")
-@click.option("--min-age-minutes", default=30, show_default=True, type=click.IntRange(min=0),
-              help="Leave payments younger than this alone (a checkout may still be recording them).")
+@click.option(
+    "--min-age-minutes",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Leave payments younger than this alone (a checkout may still be recording them).",
+)
 @click.option("--dry-run", is_flag=True, help="List what would be refunded; refund nothing.")
 def reconcile(min_age_minutes: int, dry_run: bool) -> None:
     """Refund Stripe payments that succeeded but have no order, loan or repayment here."""
@@ -110,9 +122,11 @@ def reconcile(min_age_minutes: int, dry_run: bool) -> None:
 
 # --- holds --------------------------------------------------------------------
 
+
 @credit_cli.command("autopay")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Business date (default: today, UTC).")
+@click.option(
+    "--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Business date (default: today, UTC)."
+)
 def autopay(on) -> None:
     """Charge the card on file of every autopay loan with money due (daily job)."""
     from shop.formatting import format_money

@@ -1,6 +1,7 @@
 """Models of the lending side: policy versions, applications and decisions,
 credit accounts, loans and their installments, repayments, and the
 double-entry journal.  Money in integer cents; rates in basis points."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -160,7 +161,8 @@ class Loan(db.Model):
     user: Mapped[User] = relationship()
     order: Mapped[Order] = relationship()
     installments: Mapped[list[LoanInstallment]] = relationship(
-        back_populates="loan", order_by="LoanInstallment.number", cascade="all, delete-orphan")
+        back_populates="loan", order_by="LoanInstallment.number", cascade="all, delete-orphan"
+    )
     payments: Mapped[list[LoanPayment]] = relationship(back_populates="loan", order_by="LoanPayment.id")
 
     __table_args__ = (

@@ -1,4 +1,5 @@
 """Display formatting of money with Babel (never by hand)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -15,8 +16,13 @@ def format_money(cents: int, currency: str = "USD", locale: str | None = None) -
     return format_currency(Decimal(int(cents)).scaleb(-digits), currency, locale=locale)
 
 
-PAYMENT_KINDS = {"down_payment": "down payment", "next": "installment", "amount": "payment",
-                 "payoff": "payoff", "refund": "refund"}
+PAYMENT_KINDS = {
+    "down_payment": "down payment",
+    "next": "installment",
+    "amount": "payment",
+    "payoff": "payoff",
+    "refund": "refund",
+}
 
 
 def product_name(product: str) -> str:

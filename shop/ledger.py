@@ -17,6 +17,7 @@ Accounts (normal side):
 | fee_income               | credit | fees paid by shoppers                            |
 | shopper_refund_payable   | credit | money owed back to a shopper (overpaid refund)   |
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,8 +28,16 @@ from sqlalchemy.orm import Session
 
 from shop.credit_models import JournalEntry, JournalTransaction
 
-ACCOUNTS = ("loan_receivable", "cash", "merchant_payable", "merchant_discount_income", "promo_subsidy_income",
-            "interest_income", "fee_income", "shopper_refund_payable")
+ACCOUNTS = (
+    "loan_receivable",
+    "cash",
+    "merchant_payable",
+    "merchant_discount_income",
+    "promo_subsidy_income",
+    "interest_income",
+    "fee_income",
+    "shopper_refund_payable",
+)
 
 
 class UnbalancedPosting(Exception):
@@ -53,8 +62,16 @@ def credit(account: str, cents: int, **ids) -> Leg:
     return Leg(account, credit_cents=cents, **ids)
 
 
-def post(s: Session, kind: str, legs: list[Leg], *, posted_on: date, loan_id: int | None = None,
-         order_id: int | None = None, memo: str = "") -> JournalTransaction:
+def post(
+    s: Session,
+    kind: str,
+    legs: list[Leg],
+    *,
+    posted_on: date,
+    loan_id: int | None = None,
+    order_id: int | None = None,
+    memo: str = "",
+) -> JournalTransaction:
     """Write one balanced transaction; zero legs are dropped."""
     legs = [leg for leg in legs if leg.debit_cents or leg.credit_cents]
     for leg in legs:
@@ -66,8 +83,17 @@ def post(s: Session, kind: str, legs: list[Leg], *, posted_on: date, loan_id: in
     if debits != credits or not legs:
         raise UnbalancedPosting(f"{kind}: debits {debits} != credits {credits}")
     txn = JournalTransaction(kind=kind, memo=memo, loan_id=loan_id, order_id=order_id, posted_on=posted_on)
-    txn.entries = [JournalEntry(account=leg.account, debit_cents=leg.debit_cents, credit_cents=leg.credit_cents,
-                                loan_id=leg.loan_id, user_id=leg.user_id, merchant_id=leg.merchant_id) for leg in legs]
+    txn.entries = [
+        JournalEntry(
+            account=leg.account,
+            debit_cents=leg.debit_cents,
+            credit_cents=leg.credit_cents,
+            loan_id=leg.loan_id,
+            user_id=leg.user_id,
+            merchant_id=leg.merchant_id,
+        )
+        for leg in legs
+    ]
     s.add(txn)
     s.flush()
     return txn
@@ -76,7 +102,8 @@ def post(s: Session, kind: str, legs: list[Leg], *, posted_on: date, loan_id: in
 def _balance(s: Session, account: str, **where) -> int:
     """Debit-minus-credit balance of `account` filtered by entry columns."""
     stmt = select(func.coalesce(func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents), 0)).where(
-        JournalEntry.account == account)
+        JournalEntry.account == account
+    )
     for column, value in where.items():
         stmt = stmt.where(getattr(JournalEntry, column) == value)
     return int(s.scalar(stmt))
@@ -93,24 +120,38 @@ def open_principal_cents(s: Session, user_id: int) -> int:
 
 
 def unbalanced_transactions(s: Session) -> list[int]:
-    stmt = (select(JournalEntry.transaction_id)
-            .group_by(JournalEntry.transaction_id)
-            .having(func.sum(JournalEntry.debit_cents) != func.sum(JournalEntry.credit_cents)))
+    stmt = (
+        select(JournalEntry.transaction_id)
+        .group_by(JournalEntry.transaction_id)
+        .having(func.sum(JournalEntry.debit_cents) != func.sum(JournalEntry.credit_cents))
+    )
     return list(s.scalars(stmt))
 
 
 def trial_balance(s: Session) -> dict[str, int]:
     """Debit-minus-credit per account; sums to zero when the books balance."""
-    rows = s.execute(select(JournalEntry.account,
-                            func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents))
-                     .group_by(JournalEntry.account)).all()
+    rows = s.execute(
+        select(JournalEntry.account, func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents)).group_by(
+            JournalEntry.account
+        )
+    ).all()
     return {account: int(total) for account, total in rows}
 
 
 def principal_by_loan(s: Session) -> dict[int, int]:
-    rows = s.execute(select(JournalEntry.loan_id, func.sum(
-        case((JournalEntry.account == "loan_receivable", JournalEntry.debit_cents - JournalEntry.credit_cents), else_=0)))
-        .where(JournalEntry.loan_id.is_not(None)).group_by(JournalEntry.loan_id)).all()
+    rows = s.execute(
+        select(
+            JournalEntry.loan_id,
+            func.sum(
+                case(
+                    (JournalEntry.account == "loan_receivable", JournalEntry.debit_cents - JournalEntry.credit_cents),
+                    else_=0,
+                )
+            ),
+        )
+        .where(JournalEntry.loan_id.is_not(None))
+        .group_by(JournalEntry.loan_id)
+    ).all()
     return {loan_id: int(total) for loan_id, total in rows}
 
 
@@ -129,11 +170,17 @@ def ledger_problems(s: Session) -> list[str]:
 
     problems: list[str] = []
     for txn_id in unbalanced_transactions(s):
-        debits, credits = s.execute(select(func.sum(JournalEntry.debit_cents), func.sum(JournalEntry.credit_cents))
-                                    .where(JournalEntry.transaction_id == txn_id)).one()
+        debits, credits = s.execute(
+            select(func.sum(JournalEntry.debit_cents), func.sum(JournalEntry.credit_cents)).where(
+                JournalEntry.transaction_id == txn_id
+            )
+        ).one()
         problems.append(f"journal transaction {txn_id} does not balance: debits {debits} != credits {credits}")
-    loose = s.scalar(select(func.count(JournalEntry.id)).where(JournalEntry.account == "loan_receivable",
-                                                               JournalEntry.loan_id.is_(None)))
+    loose = s.scalar(
+        select(func.count(JournalEntry.id)).where(
+            JournalEntry.account == "loan_receivable", JournalEntry.loan_id.is_(None)
+        )
+    )
     if loose:
         problems.append(f"{loose} loan_receivable entries have no loan")
     journal = principal_by_loan(s)
@@ -141,20 +188,29 @@ def ledger_problems(s: Session) -> list[str]:
         booked = journal.get(loan.id, 0)
         unpaid = sum(i.principal_cents - i.paid_principal_cents for i in loan.installments)
         if booked != unpaid:
-            problems.append(f"loan {loan.number}: journal principal {booked} != installments' unpaid principal {unpaid}")
+            problems.append(
+                f"loan {loan.number}: journal principal {booked} != installments' unpaid principal {unpaid}"
+            )
         if booked < 0:
             problems.append(f"loan {loan.number}: negative principal balance {booked}")
         if loan.status == "paid_off" and (booked != 0 or unpaid != 0):
-            problems.append(f"loan {loan.number}: paid off but principal {booked} (journal) / {unpaid} (installments) "
-                            "is still open")
-    by_user = dict(s.execute(select(JournalEntry.user_id, func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents))
-                             .where(JournalEntry.account == "loan_receivable", JournalEntry.user_id.is_not(None))
-                             .group_by(JournalEntry.user_id)).all())
+            problems.append(
+                f"loan {loan.number}: paid off but principal {booked} (journal) / {unpaid} (installments) is still open"
+            )
+    by_user = dict(
+        s.execute(
+            select(JournalEntry.user_id, func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents))
+            .where(JournalEntry.account == "loan_receivable", JournalEntry.user_id.is_not(None))
+            .group_by(JournalEntry.user_id)
+        ).all()
+    )
     for account in s.scalars(select(CreditAccount).order_by(CreditAccount.id)):
         open_principal = int(by_user.get(account.user_id) or 0)
         if account.credit_line_cents - open_principal < 0:
-            problems.append(f"credit account {account.id} (user {account.user_id}): open principal {open_principal} "
-                            f"exceeds the line {account.credit_line_cents}")
+            problems.append(
+                f"credit account {account.id} (user {account.user_id}): open principal {open_principal} "
+                f"exceeds the line {account.credit_line_cents}"
+            )
     return problems
 
 

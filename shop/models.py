@@ -3,6 +3,7 @@
 Money is stored as integer minor units (`*_cents`) with a three-letter
 currency code next to it; never floats.
 """
+
 from __future__ import annotations
 
 import enum
@@ -67,9 +68,7 @@ class User(UserMixin, db.Model):
 
     merchant: Mapped[Merchant | None] = relationship(back_populates="users")
 
-    __table_args__ = (
-        CheckConstraint("role in ('shopper', 'merchant', 'staff')", name="role_known"),
-    )
+    __table_args__ = (CheckConstraint("role in ('shopper', 'merchant', 'staff')", name="role_known"),)
 
     @property
     def is_shopper(self) -> bool:

@@ -8,6 +8,7 @@ charging twice.  Stock is taken with conditional UPDATEs in listing-id order
 is charged while those row locks are held: when the charge is declined the
 transaction rolls back and nothing was written.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -89,7 +90,8 @@ def take_stock(s: Session, lines: list[Line]) -> dict[int, Listing]:
             title = listing.title if listing else "An item"
             left = listing.stock if listing and listing.active else 0
             raise OutOfStock(
-                f"Sorry, “{title}” just sold out." if left == 0
+                f"Sorry, “{title}” just sold out."
+                if left == 0
                 else f"Sorry, only {left} of “{title}” left; please reduce the quantity in your cart."
             )
         taken[line.listing_id] = s.get(Listing, line.listing_id)
@@ -100,10 +102,19 @@ def take_stock(s: Session, lines: list[Line]) -> dict[int, Listing]:
 
 def _insert_order(s: Session, user: User, address: Address, key: str, status: str, kind: str) -> Order:
     order = Order(
-        number=new_order_number(), user_id=user.id, status=status, payment_kind=kind,
-        idempotency_key=key, currency="USD", total_cents=0,
-        ship_name=address.name, ship_line1=address.line1, ship_line2=address.line2,
-        ship_city=address.city, ship_region=address.region, ship_postal_code=address.postal_code,
+        number=new_order_number(),
+        user_id=user.id,
+        status=status,
+        payment_kind=kind,
+        idempotency_key=key,
+        currency="USD",
+        total_cents=0,
+        ship_name=address.name,
+        ship_line1=address.line1,
+        ship_line2=address.line2,
+        ship_city=address.city,
+        ship_region=address.region,
+        ship_postal_code=address.postal_code,
         ship_country=address.country,
     )
     s.add(order)
@@ -111,8 +122,15 @@ def _insert_order(s: Session, user: User, address: Address, key: str, status: st
     return order
 
 
-def build_order(s: Session, user: User, lines: list[Line], address: Address, key: str,
-                status: str = OrderStatus.PAID.value, kind: str = "card") -> Order:
+def build_order(
+    s: Session,
+    user: User,
+    lines: list[Line],
+    address: Address,
+    key: str,
+    status: str = OrderStatus.PAID.value,
+    kind: str = "card",
+) -> Order:
     """Insert the order, take the stock, add the lines and the total."""
     if not lines:
         raise CheckoutError("Your cart is empty.")
@@ -120,11 +138,16 @@ def build_order(s: Session, user: User, lines: list[Line], address: Address, key
     listings = take_stock(s, lines)
     for line in sorted(lines, key=lambda ln: ln.listing_id):
         listing = listings[line.listing_id]
-        order.lines.append(OrderLine(
-            listing_id=listing.id, merchant_id=listing.merchant_id, title=listing.title,
-            unit_price_cents=listing.price_cents, quantity=line.quantity,
-            line_total_cents=listing.price_cents * line.quantity,
-        ))
+        order.lines.append(
+            OrderLine(
+                listing_id=listing.id,
+                merchant_id=listing.merchant_id,
+                title=listing.title,
+                unit_price_cents=listing.price_cents,
+                quantity=line.quantity,
+                line_total_cents=listing.price_cents * line.quantity,
+            )
+        )
     order.total_cents = sum(ol.line_total_cents for ol in order.lines)
     currencies = {listings[ln.listing_id].currency for ln in lines}
     if len(currencies) != 1:
@@ -133,8 +156,16 @@ def build_order(s: Session, user: User, lines: list[Line], address: Address, key
     return order
 
 
-def place_paid_order(s: Session, user: User, lines: list[Line], address: Address, *, key: str,
-                     payment_method_id: str | None = None, payment_intent_id: str | None = None) -> Order:
+def place_paid_order(
+    s: Session,
+    user: User,
+    lines: list[Line],
+    address: Address,
+    *,
+    key: str,
+    payment_method_id: str | None = None,
+    payment_intent_id: str | None = None,
+) -> Order:
     """Place a pay-in-full order and charge the card.
 
     Returns the existing order when this checkout key was already placed.
@@ -157,17 +188,28 @@ def place_paid_order(s: Session, user: User, lines: list[Line], address: Address
         result = _authenticated_payment(payment_intent_id, order, customer_id, key)
     else:
         result = payments.charge(
-            amount_cents=order.total_cents, currency=order.currency, customer_id=customer_id,
-            payment_method_id=payment_method_id or "", metadata={"checkout_key": key, "user_id": str(user.id)},
+            amount_cents=order.total_cents,
+            currency=order.currency,
+            customer_id=customer_id,
+            payment_method_id=payment_method_id or "",
+            metadata={"checkout_key": key, "user_id": str(user.id)},
         )
     if result.status == "requires_action":
         raise NeedsAuthentication(result.payment_intent_id, result.client_secret or "")
     if result.status != "succeeded":
         raise payments.PaymentError("The payment did not go through. Please try another card.")
     order.paid_at = utcnow()
-    s.add(Payment(order=order, kind="full", stripe_payment_intent_id=result.payment_intent_id,
-                  stripe_charge_id=result.charge_id, amount_cents=result.amount_cents,
-                  currency=order.currency, status="succeeded"))
+    s.add(
+        Payment(
+            order=order,
+            kind="full",
+            stripe_payment_intent_id=result.payment_intent_id,
+            stripe_charge_id=result.charge_id,
+            amount_cents=result.amount_cents,
+            currency=order.currency,
+            status="succeeded",
+        )
+    )
     s.flush()
     return order
 

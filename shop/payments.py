@@ -10,6 +10,7 @@ Everything that talks to Stripe goes through this module, using the official
 * Stripe idempotency keys are not relied on (localstripe ignores them):
   the project's own idempotency lives in the database.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -113,8 +114,15 @@ def _charge_id(pi) -> str | None:
     return latest if isinstance(latest, str) else latest.id
 
 
-def charge(*, amount_cents: int, currency: str, customer_id: str, payment_method_id: str,
-           metadata: dict[str, str], off_session: bool = True) -> ChargeResult:
+def charge(
+    *,
+    amount_cents: int,
+    currency: str,
+    customer_id: str,
+    payment_method_id: str,
+    metadata: dict[str, str],
+    off_session: bool = True,
+) -> ChargeResult:
     """Create and confirm a PaymentIntent against a saved card.
 
     A decline raises PaymentError; a card that needs 3-D Secure returns
@@ -137,7 +145,9 @@ def charge(*, amount_cents: int, currency: str, customer_id: str, payment_method
     if off_session:
         params["off_session"] = True
     ours = metadata.get("checkout_key") or metadata.get("payment_key")
-    options = {"idempotency_key": f"{ours}:{metadata.get('kind', 'full')}:{payment_method_id}:{amount_cents}"} if ours else {}
+    options = (
+        {"idempotency_key": f"{ours}:{metadata.get('kind', 'full')}:{payment_method_id}:{amount_cents}"} if ours else {}
+    )
     try:
         pi = client().v1.payment_intents.create(params=params, options=options)
     except stripe.StripeError as e:
@@ -153,8 +163,16 @@ def _plain(metadata) -> dict[str, str]:
 
 def _result(pi) -> ChargeResult:
     customer = pi.customer if isinstance(pi.customer, str) or pi.customer is None else pi.customer.id
-    return ChargeResult(pi.id, pi.status, _charge_id(pi), pi.client_secret, pi.amount, pi.currency.upper(),
-                        customer, _plain(pi.metadata))
+    return ChargeResult(
+        pi.id,
+        pi.status,
+        _charge_id(pi),
+        pi.client_secret,
+        pi.amount,
+        pi.currency.upper(),
+        customer,
+        _plain(pi.metadata),
+    )
 
 
 def retrieve_payment(payment_intent_id: str) -> ChargeResult:
@@ -210,8 +228,15 @@ def list_payment_intents(page_size: int = 100):
         except stripe.StripeError as e:
             raise _translate(e) from e
         for pi in page.data:
-            yield IntentSummary(pi.id, pi.status, pi.amount, pi.currency.upper(), int(pi.created or 0),
-                                _plain(pi.metadata), _refunded_cents(pi))
+            yield IntentSummary(
+                pi.id,
+                pi.status,
+                pi.amount,
+                pi.currency.upper(),
+                int(pi.created or 0),
+                _plain(pi.metadata),
+                _refunded_cents(pi),
+            )
         if not page.has_more or not page.data:
             return
         after = page.data[-1].id

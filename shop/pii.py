@@ -4,6 +4,7 @@ a keyed hash for matching.
 Keys come from the environment (`PII_ENCRYPTION_KEY`, a Fernet key, and
 `PII_HASH_KEY`); in development they are generated once into `instance/`.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,5 +1,6 @@
 """Credit policy versions stored as data; one is active, old ones are kept
 so that stored decisions can be replayed under the policy that made them."""
+
 from __future__ import annotations
 
 import hashlib

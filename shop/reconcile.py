@@ -13,6 +13,7 @@ a partly refunded one gets the rest back.
 needed 3-D Secure succeeds at Stripe a moment before the browser comes back
 to record it.
 """
+
 from __future__ import annotations
 
 import time
@@ -40,8 +41,9 @@ class Orphan:
 
 def _known_intent_ids(s: Session) -> set[str]:
     ids = set(s.scalars(select(Payment.stripe_payment_intent_id)))
-    ids |= set(s.scalars(select(LoanPayment.stripe_payment_intent_id)
-                         .where(LoanPayment.stripe_payment_intent_id.is_not(None))))
+    ids |= set(
+        s.scalars(select(LoanPayment.stripe_payment_intent_id).where(LoanPayment.stripe_payment_intent_id.is_not(None)))
+    )
     return ids
 
 
@@ -59,8 +61,16 @@ def find_orphans(s: Session, *, min_age_seconds: int = 0, now: float | None = No
         refunded = pi.amount_refunded_cents
         if refunded is None:
             refunded = payments.refunded_cents(pi.payment_intent_id)
-        found.append(Orphan(pi.payment_intent_id, pi.amount_cents, pi.currency, key_name, pi.metadata[key_name],
-                            max(pi.amount_cents - refunded, 0)))
+        found.append(
+            Orphan(
+                pi.payment_intent_id,
+                pi.amount_cents,
+                pi.currency,
+                key_name,
+                pi.metadata[key_name],
+                max(pi.amount_cents - refunded, 0),
+            )
+        )
     return found
 
 

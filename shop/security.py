@@ -1,5 +1,6 @@
 """Role guards for views. Ownership checks live in the queries themselves
 (e.g. `orders.order_of(session, user, number)` only finds the user's own)."""
+
 from __future__ import annotations
 
 from functools import wraps

@@ -1,4 +1,5 @@
 """Storefront: catalog, cart and the pay-in-full checkout."""
+
 from __future__ import annotations
 
 import secrets
@@ -63,8 +64,9 @@ def listing(listing_id: int):
     item = db.session.get(Listing, listing_id)
     if item is None or not item.active:
         abort(404)
-    return render_template("storefront/listing.html", listing=item, form=AddToCartForm(),
-                           teaser_cents=lending.teaser(db.session, item))
+    return render_template(
+        "storefront/listing.html", listing=item, form=AddToCartForm(), teaser_cents=lending.teaser(db.session, item)
+    )
 
 
 @bp.get("/media/<path:filename>")
@@ -74,11 +76,18 @@ def media(filename: str):
 
 # --- cart -------------------------------------------------------------------
 
+
 def _render_cart(status: int = 200):
     cart = carts.current_cart(db.session)
     lines = carts.lines(cart)
-    return render_template("storefront/cart.html", lines=lines, total_cents=carts.total_cents(lines),
-                           qty_form=CartQuantityForm(), empty_form=EmptyForm(), teaser_cents=_cart_teaser(lines)), status
+    return render_template(
+        "storefront/cart.html",
+        lines=lines,
+        total_cents=carts.total_cents(lines),
+        qty_form=CartQuantityForm(),
+        empty_form=EmptyForm(),
+        teaser_cents=_cart_teaser(lines),
+    ), status
 
 
 def _cart_teaser(lines) -> int | None:
@@ -91,8 +100,9 @@ def _cart_teaser(lines) -> int | None:
         return None
     _, policy = policies.active(db.session)
     cart = credit_cart([(ln.listing, ln.quantity) for ln in lines])
-    return teaser_monthly_cents(cart.total_cents, policy.effective_scene(cart.scenes), policy,
-                                tuple(sorted(cart.promo_months)))
+    return teaser_monthly_cents(
+        cart.total_cents, policy.effective_scene(cart.scenes), policy, tuple(sorted(cart.promo_months))
+    )
 
 
 @bp.get("/cart")
@@ -107,15 +117,17 @@ def cart_add(listing_id: int):
         abort(404)
     form = AddToCartForm()
     if not form.validate_on_submit():
-        return render_template("storefront/listing.html", listing=item, form=form,
-                               teaser_cents=lending.teaser(db.session, item)), 400
+        return render_template(
+            "storefront/listing.html", listing=item, form=form, teaser_cents=lending.teaser(db.session, item)
+        ), 400
     try:
         carts.add_item(db.session, item, form.quantity.data)
     except carts.CartError as e:
         db.session.rollback()
         form.quantity.errors.append(str(e))
-        return render_template("storefront/listing.html", listing=item, form=form,
-                               teaser_cents=lending.teaser(db.session, item)), 409
+        return render_template(
+            "storefront/listing.html", listing=item, form=form, teaser_cents=lending.teaser(db.session, item)
+        ), 409
     db.session.commit()
     flash(f"Added “{item.title}” to your cart.", "success")
     return redirect(url_for("storefront.cart"))
@@ -152,6 +164,7 @@ def cart_remove(item_id: int):
 
 # --- pay-in-full checkout ---------------------------------------------------
 
+
 def _checkout_lines() -> list[orders.Line]:
     return [orders.Line(ln.listing.id, ln.quantity) for ln in carts.lines(carts.current_cart(db.session))]
 
@@ -166,11 +179,15 @@ def checkout():
     state = session.get(CHECKOUT) or {}
     form = AddressForm(data=state.get("address"))
     if form.validate_on_submit():
-        address = {f: (getattr(form, f).data or "").strip() for f in ("name", "line1", "line2", "city", "region", "postal_code")}
+        address = {
+            f: (getattr(form, f).data or "").strip()
+            for f in ("name", "line1", "line2", "city", "region", "postal_code")
+        }
         session[CHECKOUT] = {"address": address, "key": state.get("key") or secrets.token_hex(16)}
         return redirect(url_for("storefront.checkout_payment"))
-    return render_template("storefront/checkout_address.html", form=form, lines=cart_lines,
-                           total_cents=carts.total_cents(cart_lines)), 400 if request.method == "POST" else 200
+    return render_template(
+        "storefront/checkout_address.html", form=form, lines=cart_lines, total_cents=carts.total_cents(cart_lines)
+    ), 400 if request.method == "POST" else 200
 
 
 def _render_payment(error: str | None = None, status: int = 200, needs_auth: orders.NeedsAuthentication | None = None):
@@ -181,9 +198,16 @@ def _render_payment(error: str | None = None, status: int = 200, needs_auth: ord
     db.session.commit()
     form = PayForm(data={"checkout_key": state["key"]})
     return render_template(
-        "storefront/checkout_payment.html", form=form, lines=cart_lines, total_cents=carts.total_cents(cart_lines),
-        address=state["address"], client_secret=client_secret, setup_intent_id=setup_intent_id,
-        publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"], error=error, needs_auth=needs_auth,
+        "storefront/checkout_payment.html",
+        form=form,
+        lines=cart_lines,
+        total_cents=carts.total_cents(cart_lines),
+        address=state["address"],
+        client_secret=client_secret,
+        setup_intent_id=setup_intent_id,
+        publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
+        error=error,
+        needs_auth=needs_auth,
     ), status
 
 
@@ -223,8 +247,14 @@ def checkout_pay():
             customer_id = payments.ensure_customer(current_user)
             payment_method_id = payments.payment_method_of_setup_intent(form.setup_intent_id.data, customer_id)
         order = orders.place_paid_order(
-            db.session, current_user, _checkout_lines(), address, key=state["key"],
-            payment_method_id=payment_method_id, payment_intent_id=form.payment_intent_id.data or None)
+            db.session,
+            current_user,
+            _checkout_lines(),
+            address,
+            key=state["key"],
+            payment_method_id=payment_method_id,
+            payment_intent_id=form.payment_intent_id.data or None,
+        )
         cart = carts.current_cart(db.session)
         if cart is not None:
             carts.clear(db.session, cart)

@@ -8,6 +8,7 @@ pickling off.
 
     python -m shop.stripe_server --port 8420
 """
+
 from __future__ import annotations
 
 import argparse

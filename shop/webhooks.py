@@ -1,4 +1,5 @@
 """Stripe webhooks: signature verified, each event id processed once."""
+
 from __future__ import annotations
 
 from flask import Blueprint, request

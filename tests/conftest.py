@@ -10,6 +10,7 @@
 
 Unit tests (tests/unit) use none of this.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,7 +53,9 @@ def _pg_answers(url: str) -> str | None:
 
 
 _PG_PROBLEM = _pg_answers(_pg_admin_url())
-BACKENDS = ["sqlite", "postgresql"] if (_PG_PROBLEM is None or os.environ.get("TEST_DATABASE_URL") or IN_CI) else ["sqlite"]
+BACKENDS = (
+    ["sqlite", "postgresql"] if (_PG_PROBLEM is None or os.environ.get("TEST_DATABASE_URL") or IN_CI) else ["sqlite"]
+)
 
 
 def pytest_report_header(config):
@@ -69,6 +72,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 # --- Stripe ----------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -113,6 +117,7 @@ def stripe_base(stripe_server):
 
 
 # --- databases -------------------------------------------------------------
+
 
 def _test_config(db_url: str, stripe_base: str, media_dir: str) -> dict:
     return {
@@ -179,7 +184,11 @@ class PostgresDatabases:
     def _url(self, name: str) -> str:
         from sqlalchemy.engine import make_url
 
-        return make_url(self.admin_url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+        return (
+            make_url(self.admin_url)
+            .set(drivername="postgresql+psycopg", database=name)
+            .render_as_string(hide_password=False)
+        )
 
     def create(self) -> str:
         name = f"im_t_{uuid.uuid4().hex[:10]}"
@@ -296,8 +305,10 @@ class AuthActions:
 
     def register(self, email: str, name: str = "Test Shopper", password: str = "correct-horse-battery"):
         token = csrf_token(self.client, "/account/register")
-        return self.client.post("/account/register", data={
-            "email": email, "name": name, "password": password, "confirm": password, "csrf_token": token})
+        return self.client.post(
+            "/account/register",
+            data={"email": email, "name": name, "password": password, "confirm": password, "csrf_token": token},
+        )
 
     def logout(self):
         token = csrf_token(self.client, "/")
@@ -326,8 +337,14 @@ def post(client):
 SECRET_RE = re.compile(r'data-client-secret="(seti_[^"]+)"')
 KEY_RE = re.compile(r'name="checkout_key" type="hidden" value="([^"]+)"')
 
-ADDRESS = {"name": "Sam Shopper", "line1": "1 Main Street", "line2": "", "city": "Springfield",
-           "region": "IL", "postal_code": "62701"}
+ADDRESS = {
+    "name": "Sam Shopper",
+    "line1": "1 Main Street",
+    "line2": "",
+    "city": "Springfield",
+    "region": "IL",
+    "postal_code": "62701",
+}
 
 
 def save_card(stripe_base: str, client_secret: str, number: str) -> dict:
@@ -335,14 +352,26 @@ def save_card(stripe_base: str, client_secret: str, number: str) -> dict:
     import requests
 
     seti = client_secret.split("_secret_")[0]
-    r = requests.post(f"{stripe_base}/v1/setup_intents/{seti}/confirm", timeout=10, json={
-        "key": "pk_test_installmall", "use_stripe_sdk": True, "client_secret": client_secret,
-        "payment_method_data": {"type": "card", "card": {
-            "number": number, "exp_month": "12", "exp_year": "2034", "cvc": "123"}}})
+    r = requests.post(
+        f"{stripe_base}/v1/setup_intents/{seti}/confirm",
+        timeout=10,
+        json={
+            "key": "pk_test_installmall",
+            "use_stripe_sdk": True,
+            "client_secret": client_secret,
+            "payment_method_data": {
+                "type": "card",
+                "card": {"number": number, "exp_month": "12", "exp_year": "2034", "cvc": "123"},
+            },
+        },
+    )
     if r.status_code == 200 and r.json().get("status") == "requires_action":
         # The shopper completes the 3-D Secure step that Stripe.js shows.
-        r = requests.post(f"{stripe_base}/v1/setup_intents/{seti}/confirm", timeout=10, json={
-            "key": "pk_test_installmall", "use_stripe_sdk": True, "client_secret": client_secret})
+        r = requests.post(
+            f"{stripe_base}/v1/setup_intents/{seti}/confirm",
+            timeout=10,
+            json={"key": "pk_test_installmall", "use_stripe_sdk": True, "client_secret": client_secret},
+        )
     return {"status_code": r.status_code, **r.json()}
 
 
@@ -371,8 +400,13 @@ class Shopper:
         html, secret, key = self.payment_page()
         saved = save_card(self.stripe_base, secret, card)
         token = csrf_token(self.client)
-        data = {"csrf_token": token, "checkout_key": key, "setup_intent_id": secret.split("_secret_")[0],
-                "payment_intent_id": "", **form}
+        data = {
+            "csrf_token": token,
+            "checkout_key": key,
+            "setup_intent_id": secret.split("_secret_")[0],
+            "payment_intent_id": "",
+            **form,
+        }
         return self.client.post("/checkout/pay", data=data), saved, data
 
 
@@ -395,10 +429,19 @@ def live_server_url(app):
 
 
 GOOD_APPLICANT = {
-    "legal_name": "Sam Shopper", "date_of_birth": "1985-04-12", "national_id": "123-45-6789",
-    "monthly_income": "6500.00", "income_source": "employed", "employment_months": "60", "housing": "own",
-    "other_installment_plans": "none", "existing_monthly_debt": "0", "savings_band": "2500_plus",
-    "residence_years": "6", "billing_region": "IL", "consent": "y",
+    "legal_name": "Sam Shopper",
+    "date_of_birth": "1985-04-12",
+    "national_id": "123-45-6789",
+    "monthly_income": "6500.00",
+    "income_source": "employed",
+    "employment_months": "60",
+    "housing": "own",
+    "other_installment_plans": "none",
+    "existing_monthly_debt": "0",
+    "savings_band": "2500_plus",
+    "residence_years": "6",
+    "billing_region": "IL",
+    "consent": "y",
 }
 
 
@@ -417,6 +460,12 @@ def accept_offer(client, stripe_base: str, product: str, card: str = "4242424242
     secret = SECRET_RE.search(html).group(1)
     key = KEY_RE.search(html).group(1)
     save_card(stripe_base, secret, card)
-    data = {"csrf_token": csrf_token(client), "checkout_key": key, "product": product,
-            "setup_intent_id": secret.split("_secret_")[0], "accept": "y", "signature": name}
+    data = {
+        "csrf_token": csrf_token(client),
+        "checkout_key": key,
+        "product": product,
+        "setup_intent_id": secret.split("_secret_")[0],
+        "accept": "y",
+        "signature": name,
+    }
     return client.post("/checkout/credit/accept", data=data), data

@@ -11,13 +11,14 @@ Revises: 0002
 Create Date: 2026-11-23 08:40:00.000000
 
 """
+
 from alembic import op
 
 from shop.ledger import drop_balance_trigger, install_balance_trigger
 
 # revision identifiers, used by Alembic.
-revision = '0003'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

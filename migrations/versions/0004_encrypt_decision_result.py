@@ -3,13 +3,14 @@
 Revision ID: 0004
 Revises: 0003
 """
+
 import json
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0004'
-down_revision = '0003'
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -19,13 +20,16 @@ def upgrade():
 
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT id, result FROM credit_decisions")).all()
-    with op.batch_alter_table('credit_decisions', schema=None) as batch_op:
-        batch_op.alter_column('result', existing_type=sa.JSON(), type_=sa.Text(), existing_nullable=False,
-                              postgresql_using='result::text')
+    with op.batch_alter_table("credit_decisions", schema=None) as batch_op:
+        batch_op.alter_column(
+            "result", existing_type=sa.JSON(), type_=sa.Text(), existing_nullable=False, postgresql_using="result::text"
+        )
     for row_id, result in rows:
         document = result if isinstance(result, dict) else json.loads(result)
-        conn.execute(sa.text("UPDATE credit_decisions SET result = :r WHERE id = :i"),
-                     {"r": encrypt(json.dumps(document, sort_keys=True)), "i": row_id})
+        conn.execute(
+            sa.text("UPDATE credit_decisions SET result = :r WHERE id = :i"),
+            {"r": encrypt(json.dumps(document, sort_keys=True)), "i": row_id},
+        )
 
 
 def downgrade():
@@ -34,7 +38,10 @@ def downgrade():
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT id, result FROM credit_decisions")).all()
     for row_id, token in rows:
-        conn.execute(sa.text("UPDATE credit_decisions SET result = :r WHERE id = :i"), {"r": decrypt(token), "i": row_id})
-    with op.batch_alter_table('credit_decisions', schema=None) as batch_op:
-        batch_op.alter_column('result', existing_type=sa.Text(), type_=sa.JSON(), existing_nullable=False,
-                              postgresql_using='result::json')
+        conn.execute(
+            sa.text("UPDATE credit_decisions SET result = :r WHERE id = :i"), {"r": decrypt(token), "i": row_id}
+        )
+    with op.batch_alter_table("credit_decisions", schema=None) as batch_op:
+        batch_op.alter_column(
+            "result", existing_type=sa.Text(), type_=sa.JSON(), existing_nullable=False, postgresql_using="result::json"
+        )

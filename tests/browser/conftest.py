@@ -4,6 +4,7 @@ They run against the app served over HTTP on a loopback port, on SQLite
 (one backend is enough for what a browser adds), with the real local Stripe
 server and its Stripe.js.  Screenshots go to tests/artifacts/ (git-ignored).
 """
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,15 @@ import pytest
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture

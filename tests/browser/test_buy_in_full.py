@@ -1,4 +1,5 @@
 """A shopper buys a product in full in a real browser."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

@@ -1,6 +1,7 @@
 """A shopper pays over time in a real browser: apply, decision, offer,
 agreement with the disclosure and chart, card + down payment, the loan page,
 then a repayment from the account; and a declined applicant pays in full."""
+
 from __future__ import annotations
 
 import re
@@ -44,13 +45,25 @@ def _register_and_ship_a_phone(page, name: str, email: str, state: str, city: st
 
 # A steady earner who rents, is 3 months into a new job and pays a store plan:
 # approved, in a tier whose monthly plans ask for a down payment (the top tiers ask none).
-APPROVED = {"housing": "rent", "employment_months": "3", "other_installment_plans": "stores",
-            "existing_monthly_debt": "120"}
+APPROVED = {
+    "housing": "rent",
+    "employment_months": "3",
+    "other_installment_plans": "stores",
+    "existing_monthly_debt": "120",
+}
 
 
-def _apply(page, legal_name: str, billing_state: str, date_of_birth: str = "1985-04-12", *,
-           housing: str = "own", employment_months: str = "60", other_installment_plans: str = "none",
-           existing_monthly_debt: str = "0") -> None:
+def _apply(
+    page,
+    legal_name: str,
+    billing_state: str,
+    date_of_birth: str = "1985-04-12",
+    *,
+    housing: str = "own",
+    employment_months: str = "60",
+    other_installment_plans: str = "none",
+    existing_monthly_debt: str = "0",
+) -> None:
     page.get_by_test_id("pay-over-time").click()
     form = page.get_by_test_id("application-form")
     form.get_by_label("Legal name").fill(legal_name)
@@ -75,7 +88,8 @@ def _table(locator) -> list[list[str]]:
 
 
 def test_new_shopper_buys_a_phone_over_6_months_and_pays_the_next_installment_from_the_account(
-        page, screenshot, session):
+    page, screenshot, session
+):
     _register_and_ship_a_phone(page, "Olive Oliveira", "olive@example.com", "OR", "Portland", "97201")
     _apply(page, "Olive Oliveira", "OR", **APPROVED)
 
@@ -138,16 +152,21 @@ def test_new_shopper_buys_a_phone_over_6_months_and_pays_the_next_installment_fr
     receipt.wait_for()
     assert receipt.get_by_role("heading").inner_text() == f"Payment received: {first_due['total']}"
     assert _table(receipt.get_by_test_id("allocation")) == [
-        ["current interest", first_due["interest"]], ["current principal", first_due["principal"]]]
+        ["current interest", first_due["interest"]],
+        ["current principal", first_due["principal"]],
+    ]
     screenshot("pot-receipt")
 
     receipt.get_by_role("link", name="Back to the loan").click()
     schedule = _table(page.get_by_test_id("schedule-table"))
     assert [r[-1] for r in schedule] == ["paid", "paid"] + ["due"] * 5
-    assert (_cents(page.get_by_test_id("principal-left").inner_text())
-            == 89900 - down_payment - _cents(first_due["principal"]))
+    assert _cents(page.get_by_test_id("principal-left").inner_text()) == 89900 - down_payment - _cents(
+        first_due["principal"]
+    )
     assert [r[1:3] for r in _table(page.get_by_test_id("transactions"))] == [
-        ["down payment", _money(down_payment)], ["installment", first_due["total"]]]
+        ["down payment", _money(down_payment)],
+        ["installment", first_due["total"]],
+    ]
     assert page.js_errors == []
 
 

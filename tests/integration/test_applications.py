@@ -4,6 +4,7 @@ repayment record and personal data at rest.
 
 The pure pipeline (credit/engine.py and friends) has its own unit tests; these
 check what the database layer feeds it and keeps of it."""
+
 from __future__ import annotations
 
 import copy
@@ -26,17 +27,33 @@ from tests.conftest import AuthActions, Shopper, accept_offer, apply_for_credit
 LAPTOP, PHONE = "VC-LTP-01", "VC-PHN-01"  # $1,299 and $899, both electronics
 LAPTOP_CENTS = 129900
 # Form answers (as posted) that score in the electronics refer band, and well below it.
-BORDERLINE_FORM = {"savings_band": "none", "housing": "free", "employment_months": "12",
-                   "residence_years": "1", "other_installment_plans": "stores"}
-POOR_FORM = {"savings_band": "none", "housing": "rent", "employment_months": "3",
-             "residence_years": "0", "other_installment_plans": "bank"}
-POOR = {"savings_band": "none", "housing": "rent", "employment_months": 3, "residence_years": 0,
-        "other_installment_plans": "bank"}
+BORDERLINE_FORM = {
+    "savings_band": "none",
+    "housing": "free",
+    "employment_months": "12",
+    "residence_years": "1",
+    "other_installment_plans": "stores",
+}
+POOR_FORM = {
+    "savings_band": "none",
+    "housing": "rent",
+    "employment_months": "3",
+    "residence_years": "0",
+    "other_installment_plans": "bank",
+}
+POOR = {
+    "savings_band": "none",
+    "housing": "rent",
+    "employment_months": 3,
+    "residence_years": 0,
+    "other_installment_plans": "bank",
+}
 RULES = DEFAULT_POLICY["fraud"]["rules"]
 _ips = itertools.count(1)
 
 
 # --- helpers -------------------------------------------------------------------
+
 
 def _listing(session, sku: str) -> Listing:
     return session.scalars(select(Listing).filter_by(sku=sku)).one()
@@ -67,10 +84,21 @@ def _user(session, email: str) -> User:
 
 
 def _data(**overrides) -> applications.ApplicationData:
-    answers = dict(legal_name="Sam Shopper", date_of_birth=date(1985, 4, 12), national_id="123-45-6789",
-                   monthly_income_cents=650_000, income_source="employed", employment_months=60, housing="own",
-                   other_installment_plans="none", savings_band="2500_plus", residence_years=6,
-                   billing_region="IL", existing_monthly_debt_cents=0, consent=True)
+    answers = dict(
+        legal_name="Sam Shopper",
+        date_of_birth=date(1985, 4, 12),
+        national_id="123-45-6789",
+        monthly_income_cents=650_000,
+        income_source="employed",
+        employment_months=60,
+        housing="own",
+        other_installment_plans="none",
+        savings_band="2500_plus",
+        residence_years=6,
+        billing_region="IL",
+        existing_monthly_debt_cents=0,
+        consent=True,
+    )
     return applications.ApplicationData(**{**answers, **overrides})
 
 
@@ -84,7 +112,8 @@ def _submit(app, email, sku=LAPTOP, shipping="IL", meta=None, today=None, **answ
         s = db.session
         user = s.scalars(select(User).filter_by(email=email)).one()
         application, decision = applications.submit_application(
-            s, user, _data(**answers), meta or _meta(), [(_listing(s, sku), 1)], shipping, today=today)
+            s, user, _data(**answers), meta or _meta(), [(_listing(s, sku), 1)], shipping, today=today
+        )
         s.commit()
         return {**decision.result, "application_id": application.id, "decision_id": decision.id}
 
@@ -108,8 +137,9 @@ def _count_applications(session) -> int:
 
 
 def _backdate_applications(session, user_id: int, age: timedelta) -> None:
-    session.execute(update(CreditApplication).where(CreditApplication.user_id == user_id)
-                    .values(created_at=datetime.now(UTC) - age))
+    session.execute(
+        update(CreditApplication).where(CreditApplication.user_id == user_id).values(created_at=datetime.now(UTC) - age)
+    )
     session.commit()
 
 
@@ -119,8 +149,10 @@ def _page_text(response) -> str:
 
 # --- 1. consent ------------------------------------------------------------------
 
+
 def test_an_application_is_stored_only_with_consent_and_records_what_was_agreed_when_and_from_where(
-        app, auth, client, stripe_base, session):
+    app, auth, client, stripe_base, session
+):
     auth.login()
     _ready(client, stripe_base, session)
     client.environ_base.update(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="Mozilla/5.0 (Installmall test)")
@@ -146,8 +178,10 @@ def test_an_application_is_stored_only_with_consent_and_records_what_was_agreed_
 
 # --- 2. stored decisions, replay and policy versions ------------------------------
 
+
 def test_a_stored_decision_holds_every_stage_and_replays_to_the_same_outcome_across_policy_versions(
-        app, auth, client, stripe_base, session):
+    app, auth, client, stripe_base, session
+):
     auth.login()
     _ready(client, stripe_base, session)
     assert apply_for_credit(client).status_code == 302
@@ -190,13 +224,14 @@ def test_a_stored_decision_holds_every_stage_and_replays_to_the_same_outcome_acr
     with app.app_context():
         new = db.session.get(CreditDecision, result["decision_id"])
         assert applications.replay_decision(db.session, new).outcome_dict() == {
-            k: v for k, v in result.items() if k not in ("latency_us", "application_id", "decision_id")}
+            k: v for k, v in result.items() if k not in ("latency_us", "application_id", "decision_id")
+        }
 
 
 # --- 3. fraud rules counted in the database --------------------------------------
 
-def test_a_fourth_application_from_one_account_within_the_window_is_referred_and_older_ones_do_not_count(
-        app, session):
+
+def test_a_fourth_application_from_one_account_within_the_window_is_referred_and_older_ones_do_not_count(app, session):
     limit = RULES["velocity_account"]["limit"]
     assert (limit, RULES["velocity_account"]["action"]) == (3, "refer")
     user = _user(session, "busy@example.com")
@@ -215,7 +250,8 @@ def test_a_fourth_application_from_one_account_within_the_window_is_referred_and
 
 
 def test_the_device_cookie_links_accounts_and_a_fifth_application_from_one_device_is_referred(
-        app, auth, client, stripe_base, session):
+    app, auth, client, stripe_base, session
+):
     assert (RULES["velocity_device"]["limit"], RULES["velocity_device"]["action"]) == (4, "refer")
     auth.login()
     _ready(client, stripe_base, session)
@@ -304,8 +340,7 @@ def test_a_shopper_registered_with_a_disposable_email_domain_is_declined(app, st
     assert row.outcome == "declined" and _fraud_hits(row.result) == {"disposable_email": "decline"}
 
 
-def test_shipping_to_another_state_than_billing_is_referred_above_the_policy_amount(
-        app, stripe_base, session):
+def test_shipping_to_another_state_than_billing_is_referred_above_the_policy_amount(app, stripe_base, session):
     rule = RULES["region_mismatch"]
     assert (rule["min_amount_cents"], rule["action"]) == (100_000, "refer")
     client = _registered(app, stripe_base, session, "traveller@example.com", region="CA")
@@ -340,8 +375,10 @@ def test_a_shopper_declined_three_times_within_thirty_days_is_declined_again(app
 
 # --- 4. outcomes through the checkout ----------------------------------------------
 
+
 def test_a_declined_shopper_sees_plain_reasons_and_the_notice_and_can_still_pay_in_full(
-        auth, client, stripe_base, session):
+    auth, client, stripe_base, session
+):
     auth.login()
     shopper = _ready(client, stripe_base, session)
     assert apply_for_credit(client, **POOR_FORM).status_code == 302
@@ -375,7 +412,8 @@ def test_a_declined_shopper_sees_plain_reasons_and_the_notice_and_can_still_pay_
 
 
 def test_a_referred_shopper_gets_a_held_order_with_stock_taken_and_an_empty_cart(
-        app, auth, client, stripe_base, session):
+    app, auth, client, stripe_base, session
+):
     auth.login()
     stock_before = _listing(session, LAPTOP).stock
     _ready(client, stripe_base, session)
@@ -401,8 +439,7 @@ def test_a_referred_shopper_gets_a_held_order_with_stock_taken_and_an_empty_cart
     assert _count_applications(session) == 1
 
 
-def test_a_second_checkout_within_thirty_days_reuses_the_decision_and_line(
-        app, auth, client, stripe_base, session):
+def test_a_second_checkout_within_thirty_days_reuses_the_decision_and_line(app, auth, client, stripe_base, session):
     auth.login()
     _ready(client, stripe_base, session, PHONE)
     assert apply_for_credit(client).status_code == 302
@@ -420,15 +457,19 @@ def test_a_second_checkout_within_thirty_days_reuses_the_decision_and_line(
     assert _count_applications(session) == 1
 
     # After 30 days the shopper applies afresh.
-    _backdate_applications(session, session.scalar(select(CreditApplication.user_id)), timedelta(days=applications.REUSE_DAYS + 1))
+    _backdate_applications(
+        session, session.scalar(select(CreditApplication.user_id)), timedelta(days=applications.REUSE_DAYS + 1)
+    )
     _ready(client, stripe_base, session, PHONE)
     assert "Get my decision" in client.get("/checkout/credit").get_data(as_text=True)
 
 
 # --- 5. behaviour: the shopper's own loans ------------------------------------------
 
+
 def test_repayments_on_own_loans_raise_the_score_and_a_past_due_installment_lowers_it_or_declines(
-        app, auth, client, stripe_base, session):
+    app, auth, client, stripe_base, session
+):
     behaviour = DEFAULT_POLICY["behaviour"]
     auth.login()
     _ready(client, stripe_base, session)
@@ -443,9 +484,16 @@ def test_repayments_on_own_loans_raise_the_score_and_a_past_due_installment_lowe
         s = db.session
         user = s.get(User, loan.user_id)
         assert applications.repayment_record(s, user, date.today()).on_time_payments == 0
-        lending.record_repayment(s, user, s.get(Loan, loan.id), amount_cents=None, kind="next",
-                                 key="test-on-time-1", payment_method_id=loan.stripe_payment_method_id,
-                                 today=first_due)
+        lending.record_repayment(
+            s,
+            user,
+            s.get(Loan, loan.id),
+            amount_cents=None,
+            kind="next",
+            key="test-on-time-1",
+            payment_method_id=loan.stripe_payment_method_id,
+            today=first_due,
+        )
         s.commit()
         record = applications.repayment_record(s, user, first_due)
         assert record.on_time_payments == 1 and record.current_days_past_due == 0
@@ -473,8 +521,10 @@ def test_repayments_on_own_loans_raise_the_score_and_a_past_due_installment_lowe
 
 # --- 6. personal data at rest ----------------------------------------------------------
 
+
 def test_no_plaintext_national_id_is_stored_anywhere_and_its_masked_form_shows_only_the_last_four(
-        app, auth, client, stripe_base, session):
+    app, auth, client, stripe_base, session
+):
     auth.login()
     _ready(client, stripe_base, session)
     assert apply_for_credit(client, national_id="987-65-4321").status_code == 302

@@ -1,4 +1,5 @@
 """Accounts: register, log in, log out, CSRF, rate limiting, role guards."""
+
 from __future__ import annotations
 
 import pytest
@@ -65,15 +66,18 @@ def test_pages_that_need_login_redirect_to_it(client, path):
     assert "/account/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("email, path, status", [
-    ("shopper@example.com", "/admin", 403),
-    ("shopper@example.com", "/merchant", 403),
-    ("merchant@example.com", "/admin", 403),
-    ("merchant@example.com", "/merchant", 200),
-    ("reviewer@example.com", "/admin", 200),
-    ("admin@example.com", "/admin", 200),
-    ("admin@example.com", "/merchant", 403),
-])
+@pytest.mark.parametrize(
+    "email, path, status",
+    [
+        ("shopper@example.com", "/admin", 403),
+        ("shopper@example.com", "/merchant", 403),
+        ("merchant@example.com", "/admin", 403),
+        ("merchant@example.com", "/merchant", 200),
+        ("reviewer@example.com", "/admin", 200),
+        ("admin@example.com", "/admin", 200),
+        ("admin@example.com", "/merchant", 403),
+    ],
+)
 def test_portals_are_guarded_by_role(auth, client, email, path, status):
     auth.login(email)
     response = client.get(path)
@@ -86,6 +90,8 @@ def test_login_redirect_ignores_offsite_next(client, auth):
     from tests.conftest import csrf_token
 
     token = csrf_token(client)
-    response = client.post("/account/login?next=https://evil.example/", data={
-        "email": "shopper@example.com", "password": "installmall-demo", "csrf_token": token})
+    response = client.post(
+        "/account/login?next=https://evil.example/",
+        data={"email": "shopper@example.com", "password": "installmall-demo", "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"

@@ -1,4 +1,5 @@
 """Autopay: the daily job charges the card on file for what is due."""
+
 from __future__ import annotations
 
 from datetime import timedelta

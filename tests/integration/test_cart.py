@@ -1,4 +1,5 @@
 """Cart: anonymous, limited to stock, moved into the account at login."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

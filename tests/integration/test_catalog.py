@@ -1,4 +1,5 @@
 """Browsing: the pages a visitor reaches with curl, with the demo data."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,12 +8,15 @@ from sqlalchemy import select
 from shop.models import Listing
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("/", "Shop by scene"),
-    ("/scenes/electronics", "Aurora X12 smartphone"),
-    ("/search?q=laptop", "Nimbus 14 laptop"),
-    ("/listings/1", "Aurora X12 smartphone 256 GB"),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/", "Shop by scene"),
+        ("/scenes/electronics", "Aurora X12 smartphone"),
+        ("/search?q=laptop", "Nimbus 14 laptop"),
+        ("/listings/1", "Aurora X12 smartphone 256 GB"),
+    ],
+)
 def test_public_pages_show_the_demo_catalog(client, path, expected):
     response = client.get(path)
     assert response.status_code == 200
@@ -49,9 +53,13 @@ def test_scene_pages_paginate_without_overlap(app, client, session):
     import re
 
     app.config["LISTINGS_PER_PAGE"] = 5
-    ids = [set(re.findall(r'href="/listings/(\d+)"', client.get(f"/scenes/electronics?page={n}").get_data(as_text=True)))
-           for n in (1, 2, 3)]
-    electronics = session.scalars(select(Listing.id).join(Listing.scene).where(Listing.scene.has(slug="electronics"))).all()
+    ids = [
+        set(re.findall(r'href="/listings/(\d+)"', client.get(f"/scenes/electronics?page={n}").get_data(as_text=True)))
+        for n in (1, 2, 3)
+    ]
+    electronics = session.scalars(
+        select(Listing.id).join(Listing.scene).where(Listing.scene.has(slug="electronics"))
+    ).all()
     assert [len(p) for p in ids] == [5, 5, 1]
     assert ids[0].isdisjoint(ids[1]) and set().union(*ids) == {str(i) for i in electronics}
     assert "Next →" in client.get("/scenes/electronics").get_data(as_text=True)

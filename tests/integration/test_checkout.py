@@ -1,4 +1,5 @@
 """Pay-in-full checkout against the local Stripe server."""
+
 from __future__ import annotations
 
 import threading
@@ -85,8 +86,11 @@ def test_card_needing_3d_secure_completes_after_authentication(shopper, auth, se
     secret = html.split('data-payment-intent-secret="')[1].split('"')[0]
     pi = secret.split("_secret_")[0]
     # What Stripe.js confirmCardPayment does when the shopper completes 3-D Secure:
-    requests.post(f"{stripe_base}/v1/payment_intents/{pi}/_authenticate?success=true",
-                  json={"key": "pk_test_installmall", "client_secret": secret}, timeout=5).raise_for_status()
+    requests.post(
+        f"{stripe_base}/v1/payment_intents/{pi}/_authenticate?success=true",
+        json={"key": "pk_test_installmall", "client_secret": secret},
+        timeout=5,
+    ).raise_for_status()
     response = client.post("/checkout/pay", data={**data, "setup_intent_id": "", "payment_intent_id": pi})
     assert response.status_code == 302
     session.expire_all()
@@ -97,9 +101,15 @@ def test_card_needing_3d_secure_completes_after_authentication(shopper, auth, se
 def test_a_payment_intent_of_another_checkout_is_refused(shopper, auth, session, client, stripe_base):
     _ready(shopper, auth, session)
     response, _, data = shopper.pay("4000000000003220")
-    requests_pi = requests.post(f"{stripe_base}/v1/payment_intents", auth=("sk_test_installmall", ""), timeout=5,
-                                data={"amount": 89900, "currency": "usd"}).json()
-    response = client.post("/checkout/pay", data={**data, "setup_intent_id": "", "payment_intent_id": requests_pi["id"]})
+    requests_pi = requests.post(
+        f"{stripe_base}/v1/payment_intents",
+        auth=("sk_test_installmall", ""),
+        timeout=5,
+        data={"amount": 89900, "currency": "usd"},
+    ).json()
+    response = client.post(
+        "/checkout/pay", data={**data, "setup_intent_id": "", "payment_intent_id": requests_pi["id"]}
+    )
     assert response.status_code == 409
     assert session.scalar(select(func.count(Order.id))) == 0
 
@@ -150,8 +160,17 @@ def test_concurrent_buyers_of_the_last_unit_one_wins(app, session, stripe_base):
         from tests.conftest import csrf_token, save_card
 
         save_card(stripe_base, secret, "4242424242424242")
-        prepared.append((client, {"csrf_token": csrf_token(client), "checkout_key": key,
-                                  "setup_intent_id": secret.split("_secret_")[0], "payment_intent_id": ""}))
+        prepared.append(
+            (
+                client,
+                {
+                    "csrf_token": csrf_token(client),
+                    "checkout_key": key,
+                    "setup_intent_id": secret.split("_secret_")[0],
+                    "payment_intent_id": "",
+                },
+            )
+        )
     results: list[int] = []
     barrier = threading.Barrier(2)
 

@@ -2,6 +2,7 @@
 loans; a loan's schedule, transactions and signed agreement; paying the next
 installment, any amount or the whole loan with the card on file or a new
 card; autopay; and that nobody else can see or pay someone's loan."""
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,14 @@ def _pay_page(client, loan: Loan) -> tuple[str, str, str]:
 def _pay(client, stripe_base, loan: Loan, kind="next", amount="", new_card: str | None = None):
     """Open the pay page and submit it; with `new_card`, save that card with the page's SetupIntent."""
     _, key, secret = _pay_page(client, loan)
-    data = {"csrf_token": csrf_token(client), "payment_key": key, "kind": kind, "amount": amount,
-            "card": "saved", "setup_intent_id": ""}
+    data = {
+        "csrf_token": csrf_token(client),
+        "payment_key": key,
+        "kind": kind,
+        "amount": amount,
+        "card": "saved",
+        "setup_intent_id": "",
+    }
     if new_card:
         save_card(stripe_base, secret, new_card)
         data.update(card="new", setup_intent_id=secret.split("_secret_")[0])
@@ -63,8 +70,11 @@ def _payment_intents(stripe_base) -> list[dict]:
 
 
 def _repayment_charges(stripe_base, loan: Loan) -> list[dict]:
-    return [pi for pi in _payment_intents(stripe_base)
-            if pi["status"] == "succeeded" and (pi.get("metadata") or {}).get("loan") == loan.number]
+    return [
+        pi
+        for pi in _payment_intents(stripe_base)
+        if pi["status"] == "succeeded" and (pi.get("metadata") or {}).get("loan") == loan.number
+    ]
 
 
 def _money(cents: int) -> str:
@@ -84,11 +94,14 @@ def test_credit_page_shows_line_available_credit_tier_and_each_loan(client, stri
     assert f"<strong>{account.tier}</strong>" in html
     first = loan.installments[0]
     [row] = [tr for tr in html.split("<tr>") if f">{loan.number}</a>" in tr]
-    assert "<td>active</td>" in row and f"<td>{first.due_on}</td>" in row and f">{_money(first.total_cents)}</td>" in row
+    assert (
+        "<td>active</td>" in row and f"<td>{first.due_on}</td>" in row and f">{_money(first.total_cents)}</td>" in row
+    )
 
 
-def test_loan_page_shows_schedule_chart_with_paid_due_and_overdue_transactions_and_agreement(client, stripe_base,
-                                                                                            session):
+def test_loan_page_shows_schedule_chart_with_paid_due_and_overdue_transactions_and_agreement(
+    client, stripe_base, session
+):
     loan = _borrow(client, stripe_base, session, sku="VC-PHN-02", product="pay_in_4")
     # Arrange: the second payment fell due yesterday and was not paid.
     second = loan.installments[1]
@@ -120,8 +133,8 @@ def test_paying_the_next_installment_with_the_card_on_file_shows_the_split(clien
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"Payment received: {_money(first.total_cents)}" in receipt
     split = receipt.split('data-testid="allocation"')[1]
-    assert f"<td>current principal</td><td class=\"num\">{_money(first.principal_cents)}</td>" in split
-    assert f"<td>current interest</td><td class=\"num\">{_money(first.interest_cents)}</td>" in split
+    assert f'<td>current principal</td><td class="num">{_money(first.principal_cents)}</td>' in split
+    assert f'<td>current interest</td><td class="num">{_money(first.interest_cents)}</td>' in split
     session.expire_all()
     [payment] = session.scalars(select(LoanPayment).filter_by(loan_id=loan.id, kind="next")).all()
     assert payment.amount_cents == first.total_cents
@@ -141,8 +154,8 @@ def test_paying_more_than_the_installment_reduces_future_principal_from_the_end(
     response, _ = _pay(client, stripe_base, loan, "amount", str(Decimal(amount) / 100))
     assert response.status_code == 302
     split = client.get(response.headers["Location"]).get_data(as_text=True).split('data-testid="allocation"')[1]
-    assert f"<td>current principal</td><td class=\"num\">{_money(first.principal_cents)}</td>" in split
-    assert f"<td>future principal</td><td class=\"num\">{_money(extra)}</td>" in split
+    assert f'<td>current principal</td><td class="num">{_money(first.principal_cents)}</td>' in split
+    assert f'<td>future principal</td><td class="num">{_money(extra)}</td>' in split
     session.expire_all()
     loan = session.get(Loan, loan.id)
     assert loan.installments[0].is_paid
@@ -181,7 +194,8 @@ def test_payoff_quote_is_principal_plus_accrued_interest_and_paying_it_closes_th
     response, _ = _pay(client, stripe_base, loan, "payoff")
     assert response.status_code == 302
     assert f"Payment received: {_money(loan.financed_cents + interest)}" in client.get(
-        response.headers["Location"]).get_data(as_text=True)
+        response.headers["Location"]
+    ).get_data(as_text=True)
     page = client.get(f"/account/credit/loans/{loan.number}").get_data(as_text=True)
     assert 'data-testid="loan-status">paid off<' in page and f'data-testid="principal-left">{_money(0)}<' in page
     assert "Pay now" not in page
@@ -238,8 +252,12 @@ def test_another_shoppers_loan_is_not_found_on_every_loan_route(app, client, str
     for path in (base, f"{base}/agreement", f"{base}/pay", receipt_url):
         assert other.get(path).status_code == 404, path
     token = csrf_token(other)
-    assert other.post(f"{base}/pay", data={"csrf_token": token, "payment_key": "x" * 32, "kind": "payoff",
-                                           "card": "saved"}).status_code == 404
+    assert (
+        other.post(
+            f"{base}/pay", data={"csrf_token": token, "payment_key": "x" * 32, "kind": "payoff", "card": "saved"}
+        ).status_code
+        == 404
+    )
     assert other.post(f"{base}/autopay", data={"csrf_token": token, "autopay": "off"}).status_code == 404
     assert loan.number not in other.get("/account/credit").get_data(as_text=True)
     session.expire_all()
@@ -254,8 +272,9 @@ def test_logged_out_visitors_are_sent_to_log_in(client, stripe_base, session):
     for path in ("/account/credit", base, f"{base}/agreement", f"{base}/pay"):
         response = client.get(path)
         assert response.status_code == 302 and "/account/login" in response.headers["Location"], path
-    response = client.post(f"{base}/pay", data={"csrf_token": csrf_token(client), "payment_key": "k" * 32,
-                                                "kind": "next", "card": "saved"})
+    response = client.post(
+        f"{base}/pay", data={"csrf_token": csrf_token(client), "payment_key": "k" * 32, "kind": "next", "card": "saved"}
+    )
     assert response.status_code == 302 and "/account/login" in response.headers["Location"]
     session.expire_all()
     assert session.scalar(select(func.count(LoanPayment.id)).filter_by(loan_id=loan.id)) == 0

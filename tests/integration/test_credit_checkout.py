@@ -1,4 +1,5 @@
 """Pay over time at checkout: apply, decision, offers, agreement, down payment, loan booking."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select, text
@@ -47,8 +48,9 @@ def test_no_consent_means_no_application_and_no_decision(shopper, auth, session,
 def test_national_id_is_encrypted_at_rest_with_the_last_four_in_clear(shopper, auth, session, client):
     _ready(shopper, auth, session)
     apply_for_credit(client, national_id="987-65-4321")
-    raw = session.execute(text("select national_id, national_id_last4, national_id_hash, legal_name "
-                               "from credit_applications")).one()
+    raw = session.execute(
+        text("select national_id, national_id_last4, national_id_hash, legal_name from credit_applications")
+    ).one()
     assert "987654321" not in raw[0] and "4321" not in raw[0] and raw[0].startswith("gAAAA")
     assert raw[1] == "4321"
     assert "987654321" not in raw[2] and len(raw[2]) == 64

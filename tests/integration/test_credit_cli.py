@@ -1,5 +1,6 @@
 """`flask credit ...`: reviews of referred applications, the ledger check,
 reconciliation of orphan Stripe payments, expired holds and policy versions."""
+
 from __future__ import annotations
 
 import copy
@@ -66,13 +67,22 @@ def _approved_checkout(auth, shopper, session, client, stripe_base) -> Loan:
 
 # --- review ---------------------------------------------------------------------
 
+
 def test_approving_a_referral_lets_the_shopper_finance_the_held_order(app, auth, shopper, session, client, stripe_base):
     application_id, order = _referred(auth, shopper, session, client)
     stock_while_held = _listing(session, "VC-LTP-01").stock
     assert "review" in client.get("/checkout/credit").get_data(as_text=True).lower()
 
-    result = credit(app, "review", str(application_id), "--approve", "--reason", "Called the shopper: moved to IL",
-                    "--reviewer", "riley@installmall.test")
+    result = credit(
+        app,
+        "review",
+        str(application_id),
+        "--approve",
+        "--reason",
+        "Called the shopper: moved to IL",
+        "--reviewer",
+        "riley@installmall.test",
+    )
 
     assert result.exit_code == 0, result.output
     assert f"Application {application_id} approved" in result.output and order.number in result.output
@@ -121,8 +131,10 @@ def test_reviewing_an_unknown_application_fails_with_a_clear_message(app):
 
 # --- check-ledger -----------------------------------------------------------------
 
+
 def test_check_ledger_passes_after_a_credit_checkout_and_fails_when_an_installment_is_corrupted(
-        app, auth, shopper, session, client, stripe_base):
+    app, auth, shopper, session, client, stripe_base
+):
     loan = _approved_checkout(auth, shopper, session, client, stripe_base)
     clean = credit(app, "check-ledger")
     assert clean.exit_code == 0, clean.output
@@ -130,8 +142,7 @@ def test_check_ledger_passes_after_a_credit_checkout_and_fails_when_an_installme
     assert ledger.ledger_problems(session) == []
 
     unpaid = next(i for i in loan.installments if i.paid_principal_cents == 0)
-    session.execute(update(LoanInstallment).where(LoanInstallment.id == unpaid.id)
-                    .values(paid_principal_cents=100))
+    session.execute(update(LoanInstallment).where(LoanInstallment.id == unpaid.id).values(paid_principal_cents=100))
     session.commit()
 
     broken = credit(app, "check-ledger")
@@ -142,8 +153,9 @@ def test_check_ledger_passes_after_a_credit_checkout_and_fails_when_an_installme
 
 def test_an_unbalanced_journal_transaction_never_passes_unnoticed(app, session, backend):
     with pytest.raises(ledger.UnbalancedPosting):
-        ledger.post(session, "bug", [ledger.debit("cash", 500), ledger.credit("fee_income", 400)],
-                    posted_on=utcnow().date())
+        ledger.post(
+            session, "bug", [ledger.debit("cash", 500), ledger.credit("fee_income", 400)], posted_on=utcnow().date()
+        )
     session.rollback()
 
     txn = JournalTransaction(kind="bug", memo="bypasses ledger.post", posted_on=utcnow().date())
@@ -165,6 +177,7 @@ def test_an_unbalanced_journal_transaction_never_passes_unnoticed(app, session, 
 
 # --- reconcile --------------------------------------------------------------------
 
+
 def _stripe(method: str, stripe_base: str, path: str, **json_body) -> dict:
     r = requests.request(method, f"{stripe_base}/v1/{path}", auth=STRIPE_AUTH, json=json_body or None, timeout=10)
     assert r.status_code == 200, r.text
@@ -175,24 +188,41 @@ def _orphan_payment(stripe_base: str, amount: int = 4999, **metadata) -> str:
     """A payment that succeeded at Stripe but was never recorded here (e.g. the
     process died between the charge and the commit)."""
     customer = _stripe("POST", stripe_base, "customers", email="orphan@example.com")["id"]
-    pm = _stripe("POST", stripe_base, "payment_methods", type="card", card={
-        "number": "4242424242424242", "exp_month": "12", "exp_year": "2034", "cvc": "123"})["id"]
+    pm = _stripe(
+        "POST",
+        stripe_base,
+        "payment_methods",
+        type="card",
+        card={"number": "4242424242424242", "exp_month": "12", "exp_year": "2034", "cvc": "123"},
+    )["id"]
     _stripe("POST", stripe_base, f"payment_methods/{pm}/attach", customer=customer)
-    pi = _stripe("POST", stripe_base, "payment_intents", amount=amount, currency="usd", customer=customer,
-                 payment_method=pm, confirm=True, off_session=True, metadata=metadata)
+    pi = _stripe(
+        "POST",
+        stripe_base,
+        "payment_intents",
+        amount=amount,
+        currency="usd",
+        customer=customer,
+        payment_method=pm,
+        confirm=True,
+        off_session=True,
+        metadata=metadata,
+    )
     assert pi["status"] == "succeeded"
     return pi["id"]
 
 
 def _refunds_of(stripe_base: str, payment_intent_id: str) -> list[dict]:
-    r = requests.get(f"{stripe_base}/v1/refunds", params={"payment_intent": payment_intent_id},
-                     auth=STRIPE_AUTH, timeout=10)
+    r = requests.get(
+        f"{stripe_base}/v1/refunds", params={"payment_intent": payment_intent_id}, auth=STRIPE_AUTH, timeout=10
+    )
     assert r.status_code == 200, r.text
     return r.json()["data"]
 
 
 def test_reconcile_refunds_an_orphan_payment_once_and_leaves_recorded_ones_alone(
-        app, auth, shopper, session, client, stripe_base):
+    app, auth, shopper, session, client, stripe_base
+):
     loan = _approved_checkout(auth, shopper, session, client, stripe_base)
     down = session.scalars(select(LoanPayment).filter_by(loan_id=loan.id, kind="down_payment")).one()
     orphan = _orphan_payment(stripe_base, checkout_key="lost-checkout", kind="down_payment")
@@ -234,6 +264,7 @@ def test_reconcile_refunds_an_orphan_repayment_and_reports_an_unreachable_stripe
 
 # --- holds --------------------------------------------------------------------------
 
+
 def test_release_holds_cancels_an_expired_hold_and_returns_its_stock(app, auth, shopper, session, client):
     before = _listing(session, "VC-LTP-01").stock
     _, order = _referred(auth, shopper, session, client)
@@ -252,8 +283,10 @@ def test_release_holds_cancels_an_expired_hold_and_returns_its_stock(app, auth, 
 
 # --- policies -----------------------------------------------------------------------
 
+
 def test_a_new_policy_version_is_added_and_activated_while_old_decisions_replay_under_theirs(
-        app, auth, shopper, session, client, tmp_path):
+    app, auth, shopper, session, client, tmp_path
+):
     auth.login()
     shopper.add(_listing(session, "VC-LTP-01").id)
     shopper.enter_address()
@@ -273,7 +306,8 @@ def test_a_new_policy_version_is_added_and_activated_while_old_decisions_replay_
     assert "Policy 2026.2-strict stored and active" in added.output
     listing = credit(app, "policy", "list").output.splitlines()
     assert f"  {DEFAULT_POLICY['version']}" in "\n".join(listing) and any(
-        line.startswith("* 2026.2-strict") for line in listing)
+        line.startswith("* 2026.2-strict") for line in listing
+    )
     session.expire_all()
     with app.app_context():
         assert policies.active(session)[0].version == "2026.2-strict"

@@ -1,6 +1,7 @@
 """The double-entry journal: every posting balances, is refused when it would
 not, and every posting path of shop/lending.py leaves the books balanced with
 the booking and repayment legs a loan's accounting relies on."""
+
 from __future__ import annotations
 
 import itertools
@@ -22,8 +23,7 @@ ACCEPTANCE = lending.Acceptance("Sam Shopper", "127.0.0.1", "pytest")
 _serial = itertools.count(1)
 
 
-def approved_shopper(s, *, tier: str | None = None, line_cents: int | None = None,
-                     today: date | None = None) -> User:
+def approved_shopper(s, *, tier: str | None = None, line_cents: int | None = None, today: date | None = None) -> User:
     """A new shopper approved through shop.applications.submit_application.
 
     Each shopper gets their own national ID, IP and device so the fraud
@@ -36,10 +36,20 @@ def approved_shopper(s, *, tier: str | None = None, line_cents: int | None = Non
     s.flush()
     laptop = s.scalars(select(Listing).filter_by(sku="VC-LTP-01")).one()
     data = applications.ApplicationData(
-        legal_name="Sam Shopper", date_of_birth=date(1985, 4, 12), national_id=f"{100 + n % 800:03d}-45-{n % 10000:04d}",
-        monthly_income_cents=650_000, income_source="employed", employment_months=60, housing="own",
-        other_installment_plans="none", savings_band="2500_plus", residence_years=6, billing_region="IL",
-        existing_monthly_debt_cents=0, consent=True)
+        legal_name="Sam Shopper",
+        date_of_birth=date(1985, 4, 12),
+        national_id=f"{100 + n % 800:03d}-45-{n % 10000:04d}",
+        monthly_income_cents=650_000,
+        income_source="employed",
+        employment_months=60,
+        housing="own",
+        other_installment_plans="none",
+        savings_band="2500_plus",
+        residence_years=6,
+        billing_region="IL",
+        existing_monthly_debt_cents=0,
+        consent=True,
+    )
     meta = applications.RequestMeta(ip=f"10.{n // 250 % 250}.{n % 250}.1", user_agent="pytest", device_id=f"dev-{n}")
     _, decision = applications.submit_application(s, user, data, meta, [(laptop, 1)], "IL", today=today)
     assert decision.outcome == "approved", decision.result
@@ -66,9 +76,17 @@ def listing(s, sku: str) -> Listing:
 
 
 def book(s, user: User, sku: str, product: str, pm: str, today: date) -> Loan:
-    _, loan = lending.place_credit_order(s, user, [orders.Line(listing(s, sku).id, 1)], ADDRESS,
-                                         key=f"checkout-{next(_serial)}", product=product, payment_method_id=pm,
-                                         acceptance=ACCEPTANCE, today=today)
+    _, loan = lending.place_credit_order(
+        s,
+        user,
+        [orders.Line(listing(s, sku).id, 1)],
+        ADDRESS,
+        key=f"checkout-{next(_serial)}",
+        product=product,
+        payment_method_id=pm,
+        acceptance=ACCEPTANCE,
+        today=today,
+    )
     return loan
 
 
@@ -97,16 +115,22 @@ def _counts(s) -> tuple[int, int]:
 
 # --- ledger.post refuses what does not balance -------------------------------------
 
-@pytest.mark.parametrize("bad_legs", [
-    pytest.param([ledger.debit("cash", 1000), ledger.credit("loan_receivable", 999)], id="unbalanced"),
-    pytest.param([ledger.debit("cash", -500), ledger.credit("loan_receivable", -500)], id="negative-legs"),
-    pytest.param([ledger.Leg("cash", debit_cents=700, credit_cents=700)], id="both-sided-leg"),
-    pytest.param([ledger.Leg("cash", debit_cents=300, credit_cents=100), ledger.credit("fee_income", 200)],
-                 id="both-sided-leg-that-nets-to-balance"),
-    pytest.param([ledger.debit("cash", 1000), ledger.credit("petty_cash", 1000)], id="unknown-account"),
-    pytest.param([], id="no-legs"),
-    pytest.param([ledger.debit("cash", 0), ledger.credit("loan_receivable", 0)], id="only-zero-legs"),
-])
+
+@pytest.mark.parametrize(
+    "bad_legs",
+    [
+        pytest.param([ledger.debit("cash", 1000), ledger.credit("loan_receivable", 999)], id="unbalanced"),
+        pytest.param([ledger.debit("cash", -500), ledger.credit("loan_receivable", -500)], id="negative-legs"),
+        pytest.param([ledger.Leg("cash", debit_cents=700, credit_cents=700)], id="both-sided-leg"),
+        pytest.param(
+            [ledger.Leg("cash", debit_cents=300, credit_cents=100), ledger.credit("fee_income", 200)],
+            id="both-sided-leg-that-nets-to-balance",
+        ),
+        pytest.param([ledger.debit("cash", 1000), ledger.credit("petty_cash", 1000)], id="unknown-account"),
+        pytest.param([], id="no-legs"),
+        pytest.param([ledger.debit("cash", 0), ledger.credit("loan_receivable", 0)], id="only-zero-legs"),
+    ],
+)
 def test_a_posting_that_does_not_balance_is_refused_and_nothing_is_written(app, bad_legs):
     with app.app_context():
         s = db.session
@@ -122,9 +146,17 @@ def test_a_balanced_posting_is_written_without_its_zero_legs(app):
     with app.app_context():
         s = db.session
         before_txns, before_entries = _counts(s)
-        txn = ledger.post(s, "test", [ledger.debit("cash", 1500), ledger.credit("fee_income", 1000),
-                                      ledger.credit("interest_income", 500), ledger.credit("fee_income", 0)],
-                          posted_on=date.today())
+        txn = ledger.post(
+            s,
+            "test",
+            [
+                ledger.debit("cash", 1500),
+                ledger.credit("fee_income", 1000),
+                ledger.credit("interest_income", 500),
+                ledger.credit("fee_income", 0),
+            ],
+            posted_on=date.today(),
+        )
         s.commit()
         assert _counts(s) == (before_txns + 1, before_entries + 3)
         assert legs(s, txn) == {"cash": (1500, 0), "fee_income": (0, 1000), "interest_income": (0, 500)}
@@ -132,6 +164,7 @@ def test_a_balanced_posting_is_written_without_its_zero_legs(app):
 
 
 # --- every posting path of shop/lending.py -------------------------------------------
+
 
 def _check_booking(s, loan: Loan) -> None:
     """The booking debits the cash price to loan_receivable and credits it to merchants and income;
@@ -178,8 +211,12 @@ def test_every_posting_path_balances_and_books_the_right_legs(app, stripe_base):
         pm = saved_card(s, user, stripe_base)
         s.commit()
         loans = {}
-        for sku, product in [("VC-PHN-01", "monthly_12"), ("VC-PHN-02", "pay_in_4"), ("VC-LTP-01", "promo_12"),
-                             ("HH-SOF-01", "promo_6")]:
+        for sku, product in [
+            ("VC-PHN-01", "monthly_12"),
+            ("VC-PHN-02", "pay_in_4"),
+            ("VC-LTP-01", "promo_12"),
+            ("HH-SOF-01", "promo_6"),
+        ]:
             loans[product] = book(s, user, sku, product, pm, today)
             s.commit()
             assert_books_balance(s)
@@ -191,13 +228,17 @@ def test_every_posting_path_balances_and_books_the_right_legs(app, stripe_base):
 
         loan = loans["monthly_12"]
         first_due = lending.next_installment(loan).due_on
-        steps = [("next", None, first_due), ("amount", 12345, first_due + timedelta(days=3)),
-                 ("next", None, first_due + timedelta(days=45)),  # a month later: one installment is past due
-                 ("payoff", None, first_due + timedelta(days=50))]
+        steps = [
+            ("next", None, first_due),
+            ("amount", 12345, first_due + timedelta(days=3)),
+            ("next", None, first_due + timedelta(days=45)),  # a month later: one installment is past due
+            ("payoff", None, first_due + timedelta(days=50)),
+        ]
         for n, (kind, amount, on) in enumerate(steps):
             before = ledger.loan_principal_cents(s, loan.id)
-            receipt = lending.record_repayment(s, user, loan, amount_cents=amount, kind=kind, key=f"pay-{n}",
-                                               payment_method_id=pm, today=on)
+            receipt = lending.record_repayment(
+                s, user, loan, amount_cents=amount, kind=kind, key=f"pay-{n}", payment_method_id=pm, today=on
+            )
             s.commit()
             assert_books_balance(s)
             _check_repayment(s, loan, receipt, before)
@@ -206,16 +247,29 @@ def test_every_posting_path_balances_and_books_the_right_legs(app, stripe_base):
         for product in ("pay_in_4", "promo_12", "promo_6"):  # every product can be paid off too
             other = loans[product]
             before = ledger.loan_principal_cents(s, other.id)
-            receipt = lending.record_repayment(s, user, other, amount_cents=None, kind="payoff",
-                                               key=f"payoff-{product}", payment_method_id=pm, today=today)
+            receipt = lending.record_repayment(
+                s,
+                user,
+                other,
+                amount_cents=None,
+                kind="payoff",
+                key=f"payoff-{product}",
+                payment_method_id=pm,
+                today=today,
+            )
             s.commit()
             assert_books_balance(s)
             _check_repayment(s, other, receipt, before)
             assert receipt.payment.amount_cents == before  # 0 % products: the payoff is the principal
 
         kinds = set(s.scalars(select(JournalTransaction.kind)))
-        assert kinds == {"loan_booked", "repayment_down_payment", "repayment_next", "repayment_amount",
-                         "repayment_payoff"}
+        assert kinds == {
+            "loan_booked",
+            "repayment_down_payment",
+            "repayment_next",
+            "repayment_amount",
+            "repayment_payoff",
+        }
         assert ledger.open_principal_cents(s, user.id) == 0
         downs = sum(1 for loan in loans.values() if loan.down_payment_cents)  # monthly_12 and pay_in_4
         assert downs == 2 and s.scalar(select(func.count(LoanPayment.id))) == downs + len(steps) + 3

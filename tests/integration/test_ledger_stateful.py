@@ -3,6 +3,7 @@ partial payments, overpayment attempts, payoffs and the passing of business
 days, against the real database and the local Stripe server through the
 service layer (one commit per step, as a request does).  After every step the
 journal balances and agrees with the loans' schedules and the credit line."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -27,8 +28,12 @@ from shop.extensions import db
 from shop.models import Listing, User
 from tests.integration.test_ledger import approved_shopper, book, saved_card, schedule_outstanding_cents
 
-SETTINGS = settings(max_examples=15, stateful_step_count=8, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=15,
+    stateful_step_count=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 def _machine(app, stripe_base):
@@ -63,8 +68,9 @@ def _machine(app, stripe_base):
             if loan.status != "active":
                 self.active.discard(loan.id)
 
-        @initialize(tier=st.sampled_from("ABCDE"), line=st.sampled_from([150_000, 300_000, 600_000, 1_500_000]),
-                    data=st.data())
+        @initialize(
+            tier=st.sampled_from("ABCDE"), line=st.sampled_from([150_000, 300_000, 600_000, 1_500_000]), data=st.data()
+        )
         def open_account_and_buy(self, tier, line, data):
             with app.app_context():
                 s = db.session
@@ -82,8 +88,11 @@ def _machine(app, stripe_base):
                 s = db.session
                 user = self._user(s)
                 listings = s.scalars(select(Listing).where(Listing.financing_eligible.is_(True)).order_by(Listing.sku))
-                offered = [(listing, offers) for listing in listings
-                           if (offers := lending.offers_for(s, user, [(listing, 1)], self.today))]
+                offered = [
+                    (listing, offers)
+                    for listing in listings
+                    if (offers := lending.offers_for(s, user, [(listing, 1)], self.today))
+                ]
                 if not offered:  # the line is used up
                     return
                 listing, offers = data.draw(st.sampled_from(offered), label="listing")
@@ -103,18 +112,32 @@ def _machine(app, stripe_base):
                 loan = self._pick_active_loan(s, data)
                 due = lending.amount_due_now_cents(loan, self.today)
                 before = ledger.loan_principal_cents(s, loan.id)
-                receipt = lending.record_repayment(s, self._user(s), loan, amount_cents=None, kind="next",
-                                                   key=self._key(), payment_method_id=self.pm, today=self.today)
+                receipt = lending.record_repayment(
+                    s,
+                    self._user(s),
+                    loan,
+                    amount_cents=None,
+                    kind="next",
+                    key=self._key(),
+                    payment_method_id=self.pm,
+                    today=self.today,
+                )
                 s.commit()
                 self._settled(loan)
                 assert receipt.payment.amount_cents == due > 0
                 a = receipt.allocation
                 assert a.unapplied_cents == 0 and a.future_principal_cents == 0
                 assert before - ledger.loan_principal_cents(s, loan.id) == (
-                    a.past_due_principal_cents + a.current_principal_cents)
-                assert lending.amount_due_now_cents(loan, self.today) == 0 or loan.status == "paid_off" or (
-                    # what is due now after paying it is the next installment, due later
-                    lending.next_installment(loan).due_on > self.today)
+                    a.past_due_principal_cents + a.current_principal_cents
+                )
+                assert (
+                    lending.amount_due_now_cents(loan, self.today) == 0
+                    or loan.status == "paid_off"
+                    or (
+                        # what is due now after paying it is the next installment, due later
+                        lending.next_installment(loan).due_on > self.today
+                    )
+                )
 
         @precondition(lambda self: self.active)
         @rule(data=st.data())
@@ -128,8 +151,16 @@ def _machine(app, stripe_base):
                 assume(limit >= 1)
                 amount = data.draw(st.one_of(st.integers(1, limit), st.just(limit)), label="amount")
                 before = ledger.loan_principal_cents(s, loan.id)
-                receipt = lending.record_repayment(s, self._user(s), loan, amount_cents=amount, kind="amount",
-                                                   key=self._key(), payment_method_id=self.pm, today=self.today)
+                receipt = lending.record_repayment(
+                    s,
+                    self._user(s),
+                    loan,
+                    amount_cents=amount,
+                    kind="amount",
+                    key=self._key(),
+                    payment_method_id=self.pm,
+                    today=self.today,
+                )
                 s.commit()
                 self._settled(loan)
                 a = receipt.allocation
@@ -149,9 +180,16 @@ def _machine(app, stripe_base):
                 payoff = lending.payoff_quote(loan, self.today).total_cents
                 extra = data.draw(st.integers(0, 100_000), label="extra")
                 with pytest.raises(lending.CreditError, match="more than you owe"):
-                    lending.record_repayment(s, self._user(s), loan, amount_cents=min(owed, payoff) + extra,
-                                             kind="amount",
-                                             key=self._key(), payment_method_id=self.pm, today=self.today)
+                    lending.record_repayment(
+                        s,
+                        self._user(s),
+                        loan,
+                        amount_cents=min(owed, payoff) + extra,
+                        kind="amount",
+                        key=self._key(),
+                        payment_method_id=self.pm,
+                        today=self.today,
+                    )
                 s.rollback()
                 assert s.scalar(select(func.count(LoanPayment.id))) == payments_before
                 assert s.scalar(select(func.count(JournalEntry.id))) == entries_before
@@ -163,8 +201,16 @@ def _machine(app, stripe_base):
                 s = db.session
                 loan = self._pick_active_loan(s, data)
                 quote = lending.payoff_quote(loan, self.today)
-                receipt = lending.record_repayment(s, self._user(s), loan, amount_cents=None, kind="payoff",
-                                                   key=self._key(), payment_method_id=self.pm, today=self.today)
+                receipt = lending.record_repayment(
+                    s,
+                    self._user(s),
+                    loan,
+                    amount_cents=None,
+                    kind="payoff",
+                    key=self._key(),
+                    payment_method_id=self.pm,
+                    today=self.today,
+                )
                 s.commit()
                 self._settled(loan)
                 assert receipt.payment.amount_cents == quote.total_cents

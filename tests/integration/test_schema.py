@@ -1,4 +1,5 @@
 """Migrations upgrade an empty database and match the models exactly."""
+
 from __future__ import annotations
 
 import uuid
@@ -38,8 +39,17 @@ def test_flask_db_upgrade_builds_an_empty_database_and_autogenerate_finds_nothin
     finally:
         databases.drop(url)
     assert diff == []
-    assert {"users", "merchants", "scenes", "listings", "carts", "orders", "payments", "refunds",
-            "alembic_version"} <= tables
+    assert {
+        "users",
+        "merchants",
+        "scenes",
+        "listings",
+        "carts",
+        "orders",
+        "payments",
+        "refunds",
+        "alembic_version",
+    } <= tables
 
 
 def test_seed_demo_is_idempotent_and_deterministic(app, media_dir):
@@ -53,7 +63,9 @@ def test_seed_demo_is_idempotent_and_deterministic(app, media_dir):
     with app.app_context():
         again = seed_demo(db.session, media_dir)  # the template database was seeded already
         db.session.commit()
-        counts = {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in (Scene, Merchant, Listing, User)}
+        counts = {
+            m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in (Scene, Merchant, Listing, User)
+        }
         roles = set(db.session.scalars(select(User.staff_role).where(User.role == "staff")))
         images = [Path(media_dir) / p for p in db.session.scalars(select(Listing.image_path))]
     assert again == {"scenes": 0, "merchants": 0, "listings": 0, "users": 0}

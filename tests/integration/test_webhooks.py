@@ -1,4 +1,5 @@
 """The signed Stripe webhook: verified, processed once, replays ignored."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,8 +22,12 @@ def _signed(payload: dict, secret: str = SECRET, at: int | None = None) -> tuple
 
 
 def _event(event_id: str, pi_id: str) -> dict:
-    return {"id": event_id, "object": "event", "type": "payment_intent.succeeded",
-            "data": {"object": {"id": pi_id, "object": "payment_intent", "status": "succeeded"}}}
+    return {
+        "id": event_id,
+        "object": "event",
+        "type": "payment_intent.succeeded",
+        "data": {"object": {"id": pi_id, "object": "payment_intent", "status": "succeeded"}},
+    }
 
 
 def _paid_order(shopper, auth, session) -> Payment:
@@ -36,12 +41,16 @@ def _paid_order(shopper, auth, session) -> Payment:
 def test_signed_event_marks_the_payment_confirmed_once_and_replays_are_ignored(client, shopper, auth, session):
     payment = _paid_order(shopper, auth, session)
     body, sig = _signed(_event("evt_1", payment.stripe_payment_intent_id))
-    first = client.post("/stripe/webhook", data=body, headers={"Stripe-Signature": sig, "Content-Type": "application/json"})
+    first = client.post(
+        "/stripe/webhook", data=body, headers={"Stripe-Signature": sig, "Content-Type": "application/json"}
+    )
     assert first.status_code == 200 and first.json["status"] == "processed"
     session.expire_all()
     confirmed_at = session.get(Payment, payment.id).confirmed_by_webhook_at
     assert confirmed_at is not None
-    replay = client.post("/stripe/webhook", data=body, headers={"Stripe-Signature": sig, "Content-Type": "application/json"})
+    replay = client.post(
+        "/stripe/webhook", data=body, headers={"Stripe-Signature": sig, "Content-Type": "application/json"}
+    )
     assert replay.status_code == 200 and replay.json["status"] == "duplicate ignored"
     assert session.scalar(select(func.count(StripeEvent.id))) == 1
     assert session.scalar(select(func.count(Order.id))) == 1
@@ -62,8 +71,11 @@ def test_localstripe_delivers_signed_events_that_verify(app, stripe_base, live_s
     """The real local Stripe server signs and posts payment_intent.succeeded to us."""
     import requests
 
-    requests.post(f"{stripe_base}/_config/webhooks/test", timeout=5, json={
-        "url": f"{live_server_url}/stripe/webhook", "secret": SECRET}).raise_for_status()
+    requests.post(
+        f"{stripe_base}/_config/webhooks/test",
+        timeout=5,
+        json={"url": f"{live_server_url}/stripe/webhook", "secret": SECRET},
+    ).raise_for_status()
     try:
         payment = _paid_order(shopper, auth, session)
         deadline = time.monotonic() + 10
@@ -74,5 +86,8 @@ def test_localstripe_delivers_signed_events_that_verify(app, stripe_base, live_s
             time.sleep(0.2)
         assert session.get(Payment, payment.id).confirmed_by_webhook_at is not None
     finally:
-        requests.post(f"{stripe_base}/_config/webhooks/test", timeout=5, json={
-            "url": "http://127.0.0.1:9/nowhere", "secret": SECRET})
+        requests.post(
+            f"{stripe_base}/_config/webhooks/test",
+            timeout=5,
+            json={"url": "http://127.0.0.1:9/nowhere", "secret": SECRET},
+        )

@@ -19,11 +19,22 @@ TODAY = date(2026, 3, 1)
 POLICY = Policy.from_dict(DEFAULT_POLICY)
 # The reference applicant scores 530 in electronics (see test_scorecard): approved, tier D.
 BASE = ApplicantInput(
-    requested_amount_cents=120_000, date_of_birth=date(1990, 5, 1), monthly_income_cents=400_000,
-    income_source="employed", employment_months=30, housing="rent", other_installment_plans="none",
-    savings_band="under_250", residence_years=3, billing_region="CA", shipping_region="CA",
-    email="ann@example.com", national_id_hash="h1", consent_version="consent-2026.1",
-    requested_term_months=12, scenes=("electronics",),
+    requested_amount_cents=120_000,
+    date_of_birth=date(1990, 5, 1),
+    monthly_income_cents=400_000,
+    income_source="employed",
+    employment_months=30,
+    housing="rent",
+    other_installment_plans="none",
+    savings_band="under_250",
+    residence_years=3,
+    billing_region="CA",
+    shipping_region="CA",
+    email="ann@example.com",
+    national_id_hash="h1",
+    consent_version="consent-2026.1",
+    requested_term_months=12,
+    scenes=("electronics",),
 )
 
 
@@ -113,8 +124,7 @@ def test_missing_fields_are_named():
         (FraudContext(accounts_sharing_id_hash=2), {}, "declined", "shared_national_id"),
         (FraudContext(recent_declines=3), {}, "declined", "repeated_declines"),
         (FraudContext(), {"email": "ann@mailinator.com"}, "declined", "disposable_email"),
-        (FraudContext(), {"shipping_region": "NY", "requested_amount_cents": 100_000}, "referred",
-         "region_mismatch"),
+        (FraudContext(), {"shipping_region": "NY", "requested_amount_cents": 100_000}, "referred", "region_mismatch"),
     ],
 )
 def test_each_fraud_rule_declines_or_refers(fraud, applicant_changes, outcome, code):
@@ -145,8 +155,9 @@ def test_a_fraud_referral_that_is_declined_later_is_declined_for_the_later_reaso
     ],
 )
 def test_refer_band(approve, refer, outcome):
-    policy = policy_with(**{"scenes.electronics": {"approve_min_score": approve, "refer_min_score": refer,
-                                                   "restrictiveness": 1}})
+    policy = policy_with(
+        **{"scenes.electronics": {"approve_min_score": approve, "refer_min_score": refer, "restrictiveness": 1}}
+    )
     d = run(policy=policy)
     assert d.outcome == outcome
     if outcome == "referred":
@@ -165,12 +176,23 @@ def test_the_most_restrictive_scene_of_a_mixed_cart_sets_the_cut_off():
 # ------------------------------------------------------------------ tiers
 @pytest.mark.parametrize(
     "tier_a,tier_b,tier_c,tier_d,tier",
-    [(530, 525, 520, 515, "A"), (531, 530, 520, 515, "B"), (540, 535, 530, 515, "C"), (540, 535, 531, 530, "D"),
-     (540, 535, 533, 531, "E")],
+    [
+        (530, 525, 520, 515, "A"),
+        (531, 530, 520, 515, "B"),
+        (540, 535, 530, 515, "C"),
+        (540, 535, 531, 530, "D"),
+        (540, 535, 533, 531, "E"),
+    ],
 )
 def test_tier_boundaries_set_tier_and_line(tier_a, tier_b, tier_c, tier_d, tier):
-    policy = policy_with(**{"tiers.0.min_score": tier_a, "tiers.1.min_score": tier_b,
-                            "tiers.2.min_score": tier_c, "tiers.3.min_score": tier_d})
+    policy = policy_with(
+        **{
+            "tiers.0.min_score": tier_a,
+            "tiers.1.min_score": tier_b,
+            "tiers.2.min_score": tier_c,
+            "tiers.3.min_score": tier_d,
+        }
+    )
     d = run(policy=policy)
     assert (d.outcome, d.tier) == ("approved", tier)
     expected_line = {"A": 1_200_000, "B": 800_000, "C": 600_000, "D": 300_000, "E": 150_000}[tier]
@@ -212,8 +234,9 @@ def test_own_loans_count_toward_obligations_and_exposure():
     assert run(record=too_much).reason_codes[0] == "ability_to_repay"
 
 
-@pytest.mark.parametrize("outstanding,outcome", [(1_380_000, "declined"), (1_379_999, "declined"),
-                                                 (100_000, "approved")])
+@pytest.mark.parametrize(
+    "outstanding,outcome", [(1_380_000, "declined"), (1_379_999, "declined"), (100_000, "approved")]
+)
 def test_maximum_exposure(outstanding, outcome):
     rich = replace(BASE, monthly_income_cents=10_000_000)
     d = run(rich, record=RepaymentRecord(outstanding_balance_cents=outstanding))
@@ -246,10 +269,18 @@ BEHAVIOUR = POLICY.behaviour
         (RepaymentRecord(on_time_payments=5, max_days_past_due_12m=1), 0, False, ("late_payments_with_us",)),
         (RepaymentRecord(max_days_past_due_12m=31), -30, False, ("late_payments_with_us",)),
         (RepaymentRecord(max_days_past_due_12m=61), -60, False, ("late_payments_with_us",)),
-        (RepaymentRecord(current_days_past_due=5, max_days_past_due_12m=5), -70, False,
-         ("past_due_with_us", "late_payments_with_us")),
-        (RepaymentRecord(current_days_past_due=31, max_days_past_due_12m=31), -90, True,
-         ("past_due_with_us", "late_payments_with_us")),
+        (
+            RepaymentRecord(current_days_past_due=5, max_days_past_due_12m=5),
+            -70,
+            False,
+            ("past_due_with_us", "late_payments_with_us"),
+        ),
+        (
+            RepaymentRecord(current_days_past_due=31, max_days_past_due_12m=31),
+            -90,
+            True,
+            ("past_due_with_us", "late_payments_with_us"),
+        ),
         (RepaymentRecord(charged_off_loans=1, on_time_payments=3), 6, True, ("charged_off_with_us",)),
     ],
 )
@@ -271,8 +302,13 @@ def test_current_delinquency_declines_with_the_behaviour_reason_first():
 
 # ------------------------------------------------------------------ reasons
 def test_declined_reasons_put_policy_reasons_first_then_characteristics_by_points_lost():
-    weak = replace(BASE, monthly_income_cents=20_000, other_installment_plans="stores",
-                   requested_term_months=36, requested_amount_cents=200_000)
+    weak = replace(
+        BASE,
+        monthly_income_cents=20_000,
+        other_installment_plans="stores",
+        requested_term_months=36,
+        requested_amount_cents=200_000,
+    )
     d = run(weak)
     assert d.outcome == "declined"
     lost = {f["feature"]: f["points_lost"] for f in d.stage("score").details["scorecard"]["features"]}
@@ -289,9 +325,16 @@ def test_declined_reasons_put_policy_reasons_first_then_characteristics_by_point
 
 @pytest.mark.parametrize("income", [30_000, 400_000])
 def test_reasons_never_say_score_and_are_at_most_four(income):
-    weak = replace(BASE, monthly_income_cents=income, housing="free", other_installment_plans="bank",
-                   requested_term_months=36, income_source="none", employment_months=None,
-                   scenes=("education",))
+    weak = replace(
+        BASE,
+        monthly_income_cents=income,
+        housing="free",
+        other_installment_plans="bank",
+        requested_term_months=36,
+        income_source="none",
+        employment_months=None,
+        scenes=("education",),
+    )
     d = run(weak)
     assert d.outcome == "declined"
     assert 1 <= len(d.reasons) <= 4
@@ -311,7 +354,9 @@ def test_adverse_action_notice_states_action_reasons_right_to_know_and_ecoa():
 # ------------------------------------------------------------------ storage and replay
 REPLAY_CASES = {
     "approved": dict(),
-    "approved with cart": dict(cart=Cart((CartLine("furniture", 80_000, (6, 12)), CartLine("electronics", 40_000, (6,))))),
+    "approved with cart": dict(
+        cart=Cart((CartLine("furniture", 80_000, (6, 12)), CartLine("electronics", 40_000, (6,))))
+    ),
     "referred": dict(fraud=FraudContext(account_applications=3)),
     "declined by score": dict(applicant=replace(BASE, other_installment_plans="bank", housing="free")),
     "declined by gate": dict(applicant=replace(BASE, billing_region="IA")),
@@ -331,8 +376,10 @@ def test_a_stored_decision_replays_to_the_same_outcome(case):
 
 def test_replay_under_another_policy_version_can_differ():
     stored = json.loads(json.dumps(run().to_dict()))
-    strict = policy_with(version="2026.2", **{"scenes.electronics": {"approve_min_score": 560,
-                                                                    "refer_min_score": 550, "restrictiveness": 1}})
+    strict = policy_with(
+        version="2026.2",
+        **{"scenes.electronics": {"approve_min_score": 560, "refer_min_score": 550, "restrictiveness": 1}},
+    )
     again = replay(stored, strict)
     assert (again.outcome, again.policy_version) == ("declined", "2026.2")
 
@@ -346,8 +393,18 @@ def test_replay_refuses_a_decision_made_by_another_model():
 
 def test_decision_dict_is_json_and_carries_versions_inputs_and_latency():
     data = json.loads(json.dumps(run(replace(BASE, monthly_income_cents=30_000)).to_dict()))
-    assert {"outcome", "tier", "credit_line_cents", "reasons", "stages", "policy_version", "model_version",
-            "latency_us", "inputs", "adverse_action_notice"} <= set(data)
+    assert {
+        "outcome",
+        "tier",
+        "credit_line_cents",
+        "reasons",
+        "stages",
+        "policy_version",
+        "model_version",
+        "latency_us",
+        "inputs",
+        "adverse_action_notice",
+    } <= set(data)
     assert data["inputs"]["applicant"]["date_of_birth"] == "1990-05-01"
     assert data["inputs"]["today"] == "2026-03-01"
 
@@ -358,9 +415,13 @@ def test_applicant_round_trips_through_a_dict():
 
 @pytest.mark.parametrize(
     "changes,field",
-    [({"requested_amount_cents": -1}, "requested_amount_cents"), ({"housing": "castle"}, "housing"),
-     ({"monthly_income_cents": 12.5}, "monthly_income_cents"), ({"requested_term_months": 0}, "requested_term_months"),
-     ({"savings_band": "lots"}, "savings_band")],
+    [
+        ({"requested_amount_cents": -1}, "requested_amount_cents"),
+        ({"housing": "castle"}, "housing"),
+        ({"monthly_income_cents": 12.5}, "monthly_income_cents"),
+        ({"requested_term_months": 0}, "requested_term_months"),
+        ({"savings_band": "lots"}, "savings_band"),
+    ],
 )
 def test_broken_input_raises(changes, field):
     with pytest.raises(ValueError, match=field):

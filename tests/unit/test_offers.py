@@ -23,21 +23,31 @@ def products(scene, tier, amount, available=PLENTY, promos=ALL_PROMOS, policy=PO
 @pytest.mark.parametrize(
     "scene,tier,amount,expected",
     [
-        ("electronics", "A", 50_000, ["pay_in_4", "monthly_3", "monthly_6", "monthly_12", "monthly_24",
-                                      "promo_3", "promo_6", "promo_12"]),
-        ("electronics", "A", 120_000, ["monthly_3", "monthly_6", "monthly_12", "monthly_24", "monthly_36",
-                                       "promo_3", "promo_6", "promo_12"]),
-        ("electronics", "D", 120_000, ["monthly_3", "monthly_6", "monthly_12", "monthly_24", "promo_3",
-                                       "promo_6"]),
+        (
+            "electronics",
+            "A",
+            50_000,
+            ["pay_in_4", "monthly_3", "monthly_6", "monthly_12", "monthly_24", "promo_3", "promo_6", "promo_12"],
+        ),
+        (
+            "electronics",
+            "A",
+            120_000,
+            ["monthly_3", "monthly_6", "monthly_12", "monthly_24", "monthly_36", "promo_3", "promo_6", "promo_12"],
+        ),
+        ("electronics", "D", 120_000, ["monthly_3", "monthly_6", "monthly_12", "monthly_24", "promo_3", "promo_6"]),
         ("electronics", "E", 120_000, ["monthly_3", "monthly_6", "monthly_12"]),
         ("electronics", "E", 5_000, ["pay_in_4"]),
         ("electronics", "A", 3_499, []),
         ("furniture", "C", 1_200_000, ["monthly_24", "monthly_36"]),
         ("travel", "A", 120_000, ["monthly_3", "monthly_6", "monthly_12", "promo_3", "promo_6"]),
-        ("health-beauty", "B", 120_000, ["monthly_3", "monthly_6", "monthly_12", "promo_3", "promo_6",
-                                         "promo_12"]),
-        ("education", "C", 120_000, ["monthly_3", "monthly_6", "monthly_12", "monthly_24", "monthly_36",
-                                     "promo_3", "promo_6", "promo_12"]),
+        ("health-beauty", "B", 120_000, ["monthly_3", "monthly_6", "monthly_12", "promo_3", "promo_6", "promo_12"]),
+        (
+            "education",
+            "C",
+            120_000,
+            ["monthly_3", "monthly_6", "monthly_12", "monthly_24", "monthly_36", "promo_3", "promo_6", "promo_12"],
+        ),
         ("other", "A", 120_000, ["monthly_3", "monthly_6", "monthly_12"]),
     ],
 )
@@ -65,8 +75,11 @@ def test_pay_in_4_amount_range_is_inclusive(amount, eligible):
 def test_a_promotion_needs_every_lines_merchant_to_opt_in(lines, promos):
     cart = Cart(tuple(lines))
     assert cart.promo_months == promos
-    offered = {t.months for t in eligible_terms(POLICY, "electronics", "A", 80_000, PLENTY, cart.promo_months)
-               if t.product.startswith("promo_")}
+    offered = {
+        t.months
+        for t in eligible_terms(POLICY, "electronics", "A", 80_000, PLENTY, cart.promo_months)
+        if t.product.startswith("promo_")
+    }
     assert offered == promos
 
 
@@ -90,7 +103,8 @@ def test_monthly_terms_carry_apr_and_down_payment_by_tier():
     ],
 )
 def test_offers_above_available_credit_get_a_larger_down_payment_or_are_not_shown(
-        available, product, down_percent, topped_up):
+    available, product, down_percent, topped_up
+):
     terms = {t.product: t for t in eligible_terms(POLICY, "electronics", "A", 120_000, available, ALL_PROMOS)}
     if down_percent is None:
         assert product not in terms
@@ -121,11 +135,20 @@ def test_a_disabled_catalog_row_is_not_offered():
     assert "monthly_6" not in products("electronics", "A", 120_000, policy=Policy.from_dict(data))
 
 
-@pytest.mark.parametrize("product,amount", [("pay_in_4", 90_000), ("monthly_3", 90_000), ("monthly_12", 90_000),
-                                            ("monthly_36", 250_000), ("promo_12", 90_000)])
+@pytest.mark.parametrize(
+    "product,amount",
+    [
+        ("pay_in_4", 90_000),
+        ("monthly_3", 90_000),
+        ("monthly_12", 90_000),
+        ("monthly_36", 250_000),
+        ("promo_12", 90_000),
+    ],
+)
 def test_each_offer_carries_its_schedule_and_disclosure(product, amount):
-    terms = next(t for t in eligible_terms(POLICY, "electronics", "C", amount, PLENTY, ALL_PROMOS)
-                 if t.product == product)
+    terms = next(
+        t for t in eligible_terms(POLICY, "electronics", "C", amount, PLENTY, ALL_PROMOS) if t.product == product
+    )
     offer = build_offer(terms, amount, START)
     assert sum(row.principal_cents for row in offer.schedule) == amount
     assert offer.disclosure.amount_financed_cents == terms.financed_cents

@@ -65,8 +65,11 @@ def _mutated(path, value):
         (("ability_to_repay", "max_debt_to_income"), 0.35, "max_debt_to_income"),
         (("ability_to_repay", "max_debt_to_income"), "1.5", "max_debt_to_income"),
         (("scenes", "electronics", "refer_min_score"), 600, "refer_min_score"),
-        (("scenes", "electronics"), {"approve_min_score": 400, "refer_min_score": 390, "restrictiveness": 1},
-         "below the lowest tier"),
+        (
+            ("scenes", "electronics"),
+            {"approve_min_score": 400, "refer_min_score": 390, "restrictiveness": 1},
+            "below the lowest tier",
+        ),
         (("fallback_scene",), "electronics", "most restrictive"),
         (("fallback_scene",), "toys", "not a scene"),
         (("fraud", "rules", "velocity_ip", "action"), "block", "action"),
@@ -110,8 +113,19 @@ def test_mixed_scene_cart_uses_the_most_restrictive_scene(policy, scenes, expect
 
 @pytest.mark.parametrize(
     "score,tier",
-    [(700, "A"), (560, "A"), (559, "B"), (545, "B"), (544, "C"), (532, "C"), (531, "D"), (520, "D"),
-     (519, "E"), (505, "E"), (504, None)],
+    [
+        (700, "A"),
+        (560, "A"),
+        (559, "B"),
+        (545, "B"),
+        (544, "C"),
+        (532, "C"),
+        (531, "D"),
+        (520, "D"),
+        (519, "E"),
+        (505, "E"),
+        (504, None),
+    ],
 )
 def test_tier_boundaries(policy, score, tier):
     rule = policy.tier_for(score)

