@@ -100,26 +100,29 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
-    from shop import payments, pii
+    from shop import pii
+    from shop.gateways import stripe as payments
 
     payments.init_app(app)
     pii.init_app(app)
 
 
 def register_models() -> None:
-    from shop import credit_models, models  # noqa: F401 - tables on db.metadata
+    import shop.models  # noqa: F401 - every table on db.metadata
 
 
 def register_blueprints(app: Flask) -> None:
-    from shop.account import bp as account_bp
-    from shop.admin import bp as admin_bp
-    from shop.auth import bp as auth_bp
-    from shop.credit_checkout import bp as credit_checkout_bp
-    from shop.merchant import bp as merchant_bp
-    from shop.storefront import bp as storefront_bp
-    from shop.webhooks import bp as webhooks_bp
+    from shop.account.views import bp as account_bp
+    from shop.admin.views import bp as admin_bp
+    from shop.auth.views import bp as auth_bp
+    from shop.checkout.credit_views import bp as credit_checkout_bp
+    from shop.checkout.views import bp as checkout_bp
+    from shop.merchant.views import bp as merchant_bp
+    from shop.storefront.views import bp as storefront_bp
+    from shop.webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(storefront_bp)
+    app.register_blueprint(checkout_bp)
     app.register_blueprint(credit_checkout_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
@@ -161,7 +164,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from shop import formatting
     from shop.formatting import format_money, payment_kind, product_name
+
+    formatting.configure(app.config["BABEL_LOCALE"])
 
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["product_name"] = product_name
@@ -169,7 +175,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
-        from shop.cart import cart_count
+        from shop.cart_session import cart_count
 
         return {"cart_count": cart_count(), "stripe_js_url": app.config["STRIPE_JS_URL"]}
 
@@ -200,10 +206,10 @@ def register_security_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from seed.commands import seed_cli
-    from shop.commands import stripe_cli
+    from shop.cli.stripe import stripe_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(stripe_cli)
-    from shop.credit_commands import credit_cli
+    from shop.cli.credit import credit_cli
 
     app.cli.add_command(credit_cli)

@@ -10,7 +10,7 @@ process groups killed, database dropped, temp dir removed):
 1. creates a throwaway PostgreSQL database (CREATE DATABASE through
    ``--admin-url``), runs ``flask db upgrade`` and ``flask seed demo`` into it,
    and raises the benchmarked listing's stock so it never sells out;
-2. starts the local Stripe server (``python -m shop.stripe_server``) and
+2. starts the local Stripe server (``python -m shop.gateways.stripe_server``) and
    ``gunicorn "app:create_app()"`` (``--workers`` x gthread ``--threads``);
 3. registers ``--warmup + --checkouts`` new shoppers (not timed), each with its
    own ``requests.Session`` and its own loopback source address (127.0.x.y), so
@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"database ready in {time.monotonic() - t0:.1f}s", flush=True)
 
         procs.append(
-            Process([sys.executable, "-m", "shop.stripe_server", "--port", str(stripe_port)], env, tmp / "stripe.log")
+            Process([sys.executable, "-m", "shop.gateways.stripe_server", "--port", str(stripe_port)], env, tmp / "stripe.log")
         )
         procs[-1].wait_ready(f"{stripe}/js.stripe.com/v3/")
         port = free_port()

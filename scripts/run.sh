@@ -17,7 +17,7 @@ export FLASK_APP=app
 PIDS=()
 stop() { trap - EXIT INT TERM; kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
-.venv/bin/python -m shop.stripe_server --port "$STRIPE_PORT" &
+.venv/bin/python -m shop.gateways.stripe_server --port "$STRIPE_PORT" &
 PIDS+=($!)
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$STRIPE_PORT/js.stripe.com/v3/" >/dev/null 2>&1 && break

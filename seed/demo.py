@@ -148,7 +148,7 @@ def seed_demo(s: Session, media_dir: str | Path, password_hash: str | None = Non
             featured=featured,
         )
         created["listings"] += new
-    from shop import policies
+    from shop.services import policies
 
     policies.ensure_default(s)  # the credit policy, versioned in the database
     hashed = password_hash or generate_password_hash(DEMO_PASSWORD)

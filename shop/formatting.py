@@ -5,13 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from babel.numbers import format_currency, get_currency_precision
-from flask import current_app, has_app_context
+
+_settings = {"locale": "en_US"}
+
+
+def configure(locale: str) -> None:
+    """The display locale (BABEL_LOCALE), set once by the app factory."""
+    _settings["locale"] = locale
 
 
 def format_money(cents: int, currency: str = "USD", locale: str | None = None) -> str:
     """Format integer minor units for display, e.g. 123456 USD -> "$1,234.56"."""
-    if locale is None:
-        locale = current_app.config.get("BABEL_LOCALE", "en_US") if has_app_context() else "en_US"
+    locale = locale or _settings["locale"]
     digits = get_currency_precision(currency)
     return format_currency(Decimal(int(cents)).scaleb(-digits), currency, locale=locale)
 

@@ -1,6 +1,6 @@
 """Shared fixtures: a real local Stripe server, a fresh database per test.
 
-* `stripe_server` starts localstripe (shop/stripe_server.py) on a free
+* `stripe_server` starts localstripe (shop/gateways/stripe_server.py) on a free
   loopback port once per session; `stripe_base` clears its store per test.
 * Integration tests run once per database backend: SQLite always, and
   PostgreSQL when TEST_DATABASE_URL is set or a local server answers on
@@ -98,7 +98,7 @@ def _wait_for(url: str, timeout: float = 20.0) -> None:
 @pytest.fixture(scope="session")
 def stripe_server():
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "shop.stripe_server", "--port", str(port)], cwd=ROOT)
+    proc = subprocess.Popen([sys.executable, "-m", "shop.gateways.stripe_server", "--port", str(port)], cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(f"{base}/js.stripe.com/v3/")
@@ -140,13 +140,10 @@ def _build_template(db_url: str, media_dir: str) -> None:
     from app import create_app
     from seed.demo import DEMO_PASSWORD, seed_demo
     from shop.extensions import db
-    from shop.ledger import install_balance_trigger
 
     app = create_app(_test_config(db_url, "http://127.0.0.1:9", media_dir))
     with app.app_context():
-        db.create_all()
-        with db.engine.begin() as conn:  # what migration 0003 adds on PostgreSQL
-            install_balance_trigger(conn)
+        db.create_all()  # installs the journal balance trigger on PostgreSQL (shop/models/journal.py)
         seed_demo(db.session, media_dir, password_hash=generate_password_hash(DEMO_PASSWORD))
         db.session.commit()
         db.engine.dispose()

@@ -1,5 +1,8 @@
 """credit: encrypt stored decision results (their inputs hold the birth date)
 
+The Fernet encryption is frozen here (migrations never import live code): the
+key is the app's PII_ENCRYPTION_KEY, as shop/pii.py uses it.
+
 Revision ID: 0004
 Revises: 0003
 """
@@ -8,6 +11,8 @@ import json
 
 import sqlalchemy as sa
 from alembic import op
+from cryptography.fernet import Fernet
+from flask import current_app
 
 revision = "0004"
 down_revision = "0003"
@@ -15,9 +20,19 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
-    from shop.pii import encrypt
+def _fernet() -> Fernet:
+    return Fernet(current_app.config["PII_ENCRYPTION_KEY"].encode())
 
+
+def encrypt(value: str) -> str:
+    return _fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    return _fernet().decrypt(token.encode()).decode()
+
+
+def upgrade():
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT id, result FROM credit_decisions")).all()
     with op.batch_alter_table("credit_decisions", schema=None) as batch_op:
@@ -33,8 +48,6 @@ def upgrade():
 
 
 def downgrade():
-    from shop.pii import decrypt
-
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT id, result FROM credit_decisions")).all()
     for row_id, token in rows:

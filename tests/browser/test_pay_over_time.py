@@ -8,8 +8,7 @@ import re
 
 from sqlalchemy import select
 
-from shop.credit_models import Loan
-from shop.models import Order
+from shop.models import Loan, Order
 from tests.browser.conftest import fill_card
 
 MONEY = re.compile(r"\$[\d,]+\.\d{2}")

@@ -18,10 +18,10 @@ from sqlalchemy import func, select, text, update
 
 from credit.policy import DEFAULT_POLICY
 from credit.scorecard import default_scorecard
-from shop import applications, lending, pii, policies
-from shop.credit_models import CreditApplication, CreditDecision, Loan, PolicyVersion
+from shop import pii
 from shop.extensions import db
-from shop.models import Cart, CartItem, Listing, Order, User
+from shop.models import Cart, CartItem, CreditApplication, CreditDecision, Listing, Loan, Order, PolicyVersion, User
+from shop.services import applications, policies, repayments
 from tests.conftest import AuthActions, Shopper, accept_offer, apply_for_credit
 
 LAPTOP, PHONE = "VC-LTP-01", "VC-PHN-01"  # $1,299 and $899, both electronics
@@ -484,7 +484,7 @@ def test_repayments_on_own_loans_raise_the_score_and_a_past_due_installment_lowe
         s = db.session
         user = s.get(User, loan.user_id)
         assert applications.repayment_record(s, user, date.today()).on_time_payments == 0
-        lending.record_repayment(
+        repayments.record_repayment(
             s,
             user,
             s.get(Loan, loan.id),

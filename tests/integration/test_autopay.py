@@ -6,8 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from shop.credit_models import Loan, LoanPayment
-from shop.models import Listing
+from shop.models import Listing, Loan, LoanPayment
 from tests.conftest import accept_offer, apply_for_credit
 
 
@@ -22,15 +21,15 @@ def _loan_with_card(shopper, auth, session, client, stripe_base, card):
 
 
 def test_autopay_collects_the_installment_due_and_only_once(app, shopper, auth, session, client, stripe_base):
-    from shop import lending
+    from shop.cli.credit import collect_autopay as _collect_autopay
     from shop.extensions import db
 
     loan = _loan_with_card(shopper, auth, session, client, stripe_base, "4242424242424242")
     first = next(i for i in loan.installments if i.kind == "installment")
     with app.app_context():
-        before_due = lending.collect_autopay(db.session, first.due_on - timedelta(days=1))
-        on_due = lending.collect_autopay(db.session, first.due_on)
-        again = lending.collect_autopay(db.session, first.due_on)
+        before_due = _collect_autopay(db.session, first.due_on - timedelta(days=1))
+        on_due = _collect_autopay(db.session, first.due_on)
+        again = _collect_autopay(db.session, first.due_on)
     assert before_due == []
     assert [(r.ok, r.amount_cents) for r in on_due] == [(True, first.total_cents)]
     assert again == []
@@ -41,17 +40,17 @@ def test_autopay_collects_the_installment_due_and_only_once(app, shopper, auth, 
 
 
 def test_autopay_off_or_a_declined_card_charges_nothing(app, shopper, auth, session, client, stripe_base):
-    from shop import lending
+    from shop.cli.credit import collect_autopay as _collect_autopay
     from shop.extensions import db
 
     loan = _loan_with_card(shopper, auth, session, client, stripe_base, "4000000000000341")
     due_on = next(i for i in loan.installments if i.kind == "installment").due_on
     payments_before = session.query(LoanPayment).count()
     with app.app_context():
-        [declined] = lending.collect_autopay(db.session, due_on)
+        [declined] = _collect_autopay(db.session, due_on)
         db.session.get(Loan, loan.id).autopay = False
         db.session.commit()
-        skipped = lending.collect_autopay(db.session, due_on)
+        skipped = _collect_autopay(db.session, due_on)
     assert not declined.ok and "declined" in declined.message
     assert skipped == []
     session.expire_all()

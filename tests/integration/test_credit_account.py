@@ -13,10 +13,9 @@ import requests
 from sqlalchemy import func, select
 
 from credit.servicing import accrued_interest_cents
-from shop import ledger
-from shop.credit_models import CreditAccount, Loan, LoanPayment
 from shop.formatting import format_money
-from shop.models import Listing
+from shop.models import CreditAccount, Listing, Loan, LoanPayment
+from shop.services import ledger
 from tests.conftest import AuthActions, Shopper, accept_offer, apply_for_credit, csrf_token, save_card
 
 PAYMENT_KEY_RE = re.compile(r'name="payment_key" type="hidden" value="([^"]+)"')

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, text
 
-from shop.credit_models import CreditApplication, JournalEntry, Loan
-from shop.models import Listing, Order
+from shop.models import CreditApplication, JournalEntry, Listing, Loan, Order
 from tests.conftest import accept_offer, apply_for_credit
 
 

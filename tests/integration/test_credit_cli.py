@@ -14,17 +14,19 @@ from sqlalchemy.exc import DBAPIError
 
 from credit.engine import replay
 from credit.policy import DEFAULT_POLICY
-from shop import applications, ledger, policies
-from shop.credit_models import (
+from shop.models import (
     CreditApplication,
     CreditDecision,
     JournalEntry,
     JournalTransaction,
+    Listing,
     Loan,
     LoanInstallment,
     LoanPayment,
+    Order,
+    utcnow,
 )
-from shop.models import Listing, Order, utcnow
+from shop.services import applications, ledger, policies
 from tests.conftest import accept_offer, apply_for_credit
 
 STRIPE_AUTH = ("sk_test_installmall", "")
@@ -247,7 +249,7 @@ def test_reconcile_refunds_an_orphan_payment_once_and_leaves_recorded_ones_alone
 
 
 def test_reconcile_refunds_an_orphan_repayment_and_reports_an_unreachable_stripe(app, session, stripe_base):
-    from shop.reconcile import reconcile_orphans
+    from shop.services.reconcile import reconcile_orphans
 
     orphan = _orphan_payment(stripe_base, amount=2500, payment_key="repay-1", loan="L-0001")
     with app.app_context():

@@ -16,9 +16,18 @@ import pytest
 import requests
 from sqlalchemy import func, select, text
 
-from shop import ledger, lending
-from shop.credit_models import CreditAccount, JournalEntry, JournalTransaction, Loan, LoanPayment
-from shop.models import CartItem, Listing, Order, User
+from shop.models import (
+    CartItem,
+    CreditAccount,
+    JournalEntry,
+    JournalTransaction,
+    Listing,
+    Loan,
+    LoanPayment,
+    Order,
+    User,
+)
+from shop.services import ledger, offers
 from tests.conftest import KEY_RE, SECRET_RE, AuthActions, Shopper, apply_for_credit, csrf_token, save_card
 
 SHOPPER = "shopper@example.com"
@@ -82,8 +91,8 @@ def _accept(client, form):
 def _offer(app, session, product, sku=LAPTOP):
     user = session.scalars(select(User).filter_by(email=SHOPPER)).one()
     with app.test_request_context():
-        offers = lending.offers_for(session, user, [(_listing(session, sku), 1)], date.today())
-    return next(o for o in offers if o.product == product)
+        available = offers.offers_for(session, user, [(_listing(session, sku), 1)], date.today())
+    return next(o for o in available if o.product == product)
 
 
 def _account(session) -> CreditAccount:

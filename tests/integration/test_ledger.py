@@ -1,5 +1,5 @@
 """The double-entry journal: every posting balances, is refused when it would
-not, and every posting path of shop/lending.py leaves the books balanced with
+not, and every posting path of shop/services (loans, repayments) leaves the books balanced with
 the booking and repayment legs a loan's accounting relies on."""
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from shop import applications, ledger, lending, orders, payments
-from shop.credit_models import CreditAccount, JournalEntry, JournalTransaction, Loan, LoanPayment
 from shop.extensions import db
-from shop.models import Listing, User
+from shop.gateways import stripe as payments
+from shop.models import CreditAccount, JournalEntry, JournalTransaction, Listing, Loan, LoanPayment, User
+from shop.services import applications, ledger, loans, orders, repayments
 from tests.conftest import save_card
 
 # --- helpers shared with test_ledger_stateful.py ---------------------------------
 
 ADDRESS = orders.Address("Sam Shopper", "1 Main Street", "", "Springfield", "IL", "62701")
-ACCEPTANCE = lending.Acceptance("Sam Shopper", "127.0.0.1", "pytest")
+ACCEPTANCE = loans.Acceptance("Sam Shopper", "127.0.0.1", "pytest")
 _serial = itertools.count(1)
 
 
@@ -76,7 +76,7 @@ def listing(s, sku: str) -> Listing:
 
 
 def book(s, user: User, sku: str, product: str, pm: str, today: date) -> Loan:
-    _, loan = lending.place_credit_order(
+    _, loan = loans.place_credit_order(
         s,
         user,
         [orders.Line(listing(s, sku).id, 1)],
@@ -163,7 +163,7 @@ def test_a_balanced_posting_is_written_without_its_zero_legs(app):
         assert_books_balance(s)
 
 
-# --- every posting path of shop/lending.py -------------------------------------------
+# --- every posting path of shop/services (loans, repayments) -------------------------------------------
 
 
 def _check_booking(s, loan: Loan) -> None:
@@ -191,7 +191,7 @@ def _check_booking(s, loan: Loan) -> None:
     assert ledger.loan_principal_cents(s, loan.id) == schedule_outstanding_cents(loan) == loan.financed_cents
 
 
-def _check_repayment(s, loan: Loan, receipt: lending.Receipt, principal_before: int) -> None:
+def _check_repayment(s, loan: Loan, receipt: repayments.Receipt, principal_before: int) -> None:
     txn = s.get(JournalTransaction, receipt.payment.journal_transaction_id)
     r = legs(s, txn)
     a = receipt.allocation
@@ -227,7 +227,7 @@ def test_every_posting_path_balances_and_books_the_right_legs(app, stripe_base):
         assert loans["promo_6"].promo_subsidy_cents == 5396  # 4.5 % of $1,199.00
 
         loan = loans["monthly_12"]
-        first_due = lending.next_installment(loan).due_on
+        first_due = repayments.next_installment(loan).due_on
         steps = [
             ("next", None, first_due),
             ("amount", 12345, first_due + timedelta(days=3)),
@@ -236,7 +236,7 @@ def test_every_posting_path_balances_and_books_the_right_legs(app, stripe_base):
         ]
         for n, (kind, amount, on) in enumerate(steps):
             before = ledger.loan_principal_cents(s, loan.id)
-            receipt = lending.record_repayment(
+            receipt = repayments.record_repayment(
                 s, user, loan, amount_cents=amount, kind=kind, key=f"pay-{n}", payment_method_id=pm, today=on
             )
             s.commit()
@@ -247,7 +247,7 @@ def test_every_posting_path_balances_and_books_the_right_legs(app, stripe_base):
         for product in ("pay_in_4", "promo_12", "promo_6"):  # every product can be paid off too
             other = loans[product]
             before = ledger.loan_principal_cents(s, other.id)
-            receipt = lending.record_repayment(
+            receipt = repayments.record_repayment(
                 s,
                 user,
                 other,

@@ -22,10 +22,9 @@ from hypothesis.stateful import (
 from sqlalchemy import func, select, update
 
 from credit.allocation import buckets_as_of
-from shop import ledger, lending
-from shop.credit_models import CreditAccount, JournalEntry, Loan, LoanPayment
 from shop.extensions import db
-from shop.models import Listing, User
+from shop.models import CreditAccount, JournalEntry, Listing, Loan, LoanPayment, User
+from shop.services import credit_accounts, errors, ledger, offers, repayments
 from tests.integration.test_ledger import approved_shopper, book, saved_card, schedule_outstanding_cents
 
 SETTINGS = settings(
@@ -89,14 +88,14 @@ def _machine(app, stripe_base):
                 user = self._user(s)
                 listings = s.scalars(select(Listing).where(Listing.financing_eligible.is_(True)).order_by(Listing.sku))
                 offered = [
-                    (listing, offers)
+                    (listing, found)
                     for listing in listings
-                    if (offers := lending.offers_for(s, user, [(listing, 1)], self.today))
+                    if (found := offers.offers_for(s, user, [(listing, 1)], self.today))
                 ]
                 if not offered:  # the line is used up
                     return
-                listing, offers = data.draw(st.sampled_from(offered), label="listing")
-                offer = data.draw(st.sampled_from(offers), label="offer")
+                listing, choices = data.draw(st.sampled_from(offered), label="listing")
+                offer = data.draw(st.sampled_from(choices), label="offer")
                 loan = book(s, user, listing.sku, offer.product, self.pm, self.today)
                 s.commit()
                 assert loan.product == offer.product and loan.cash_price_cents == listing.price_cents
@@ -110,9 +109,9 @@ def _machine(app, stripe_base):
             with app.app_context():
                 s = db.session
                 loan = self._pick_active_loan(s, data)
-                due = lending.amount_due_now_cents(loan, self.today)
+                due = repayments.amount_due_now_cents(loan, self.today)
                 before = ledger.loan_principal_cents(s, loan.id)
-                receipt = lending.record_repayment(
+                receipt = repayments.record_repayment(
                     s,
                     self._user(s),
                     loan,
@@ -131,11 +130,11 @@ def _machine(app, stripe_base):
                     a.past_due_principal_cents + a.current_principal_cents
                 )
                 assert (
-                    lending.amount_due_now_cents(loan, self.today) == 0
+                    repayments.amount_due_now_cents(loan, self.today) == 0
                     or loan.status == "paid_off"
                     or (
                         # what is due now after paying it is the next installment, due later
-                        lending.next_installment(loan).due_on > self.today
+                        repayments.next_installment(loan).due_on > self.today
                     )
                 )
 
@@ -145,13 +144,13 @@ def _machine(app, stripe_base):
             with app.app_context():
                 s = db.session
                 loan = self._pick_active_loan(s, data)
-                owed = buckets_as_of(lending.open_installments(loan), self.today).total_cents
+                owed = buckets_as_of(repayments.open_installments(loan), self.today).total_cents
                 # Anything below today's payoff amount (the payoff amount itself is a payoff, a rule of its own).
-                limit = min(owed, lending.payoff_quote(loan, self.today).total_cents - 1)
+                limit = min(owed, repayments.payoff_quote(loan, self.today).total_cents - 1)
                 assume(limit >= 1)
                 amount = data.draw(st.one_of(st.integers(1, limit), st.just(limit)), label="amount")
                 before = ledger.loan_principal_cents(s, loan.id)
-                receipt = lending.record_repayment(
+                receipt = repayments.record_repayment(
                     s,
                     self._user(s),
                     loan,
@@ -174,13 +173,13 @@ def _machine(app, stripe_base):
             with app.app_context():
                 s = db.session
                 loan = self._pick_active_loan(s, data)
-                owed = buckets_as_of(lending.open_installments(loan), self.today).total_cents
+                owed = buckets_as_of(repayments.open_installments(loan), self.today).total_cents
                 payments_before = s.scalar(select(func.count(LoanPayment.id)))
                 entries_before = s.scalar(select(func.count(JournalEntry.id)))
-                payoff = lending.payoff_quote(loan, self.today).total_cents
+                payoff = repayments.payoff_quote(loan, self.today).total_cents
                 extra = data.draw(st.integers(0, 100_000), label="extra")
-                with pytest.raises(lending.CreditError, match="more than you owe"):
-                    lending.record_repayment(
+                with pytest.raises(errors.CreditError, match="more than you owe"):
+                    repayments.record_repayment(
                         s,
                         self._user(s),
                         loan,
@@ -200,8 +199,8 @@ def _machine(app, stripe_base):
             with app.app_context():
                 s = db.session
                 loan = self._pick_active_loan(s, data)
-                quote = lending.payoff_quote(loan, self.today)
-                receipt = lending.record_repayment(
+                quote = repayments.payoff_quote(loan, self.today)
+                receipt = repayments.record_repayment(
                     s,
                     self._user(s),
                     loan,
@@ -249,7 +248,7 @@ def _machine(app, stripe_base):
                 account = s.scalars(select(CreditAccount).filter_by(user_id=self.user_id)).one()
                 assert ledger.open_principal_cents(s, self.user_id) == open_principal
                 assert account.credit_line_cents - open_principal >= 0
-                assert lending.available_credit_cents(s, account) == account.credit_line_cents - open_principal
+                assert credit_accounts.available_credit_cents(s, account) == account.credit_line_cents - open_principal
 
     return LoanBook
 

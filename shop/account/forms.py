@@ -1,0 +1,27 @@
+"""Account forms: loan repayments and autopay."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    RadioField,
+)
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+
+class RepaymentForm(FlaskForm):
+    payment_key = HiddenField(validators=[DataRequired()])
+    setup_intent_id = HiddenField()
+    kind = RadioField(
+        "Pay",
+        choices=[("next", "Amount due now"), ("amount", "Another amount"), ("payoff", "Pay off the loan")],
+        default="next",
+    )
+    amount = DecimalField("Amount (USD)", places=2, validators=[Optional(), NumberRange(min=0.01)])
+    card = RadioField("Card", choices=[("saved", "Card on file"), ("new", "A new card")], default="saved")
+
+
+class AutopayForm(FlaskForm):
+    autopay = HiddenField(validators=[DataRequired()])

@@ -1,0 +1,9 @@
+"""Shared helpers of the models."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,70 @@
+"""The catalog: scenes (purchase contexts) and merchants' listings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.extensions import db
+from shop.models.base import utcnow
+
+if TYPE_CHECKING:
+    from shop.models.users import Merchant
+
+
+class Scene(db.Model):
+    """A purchase context (category): electronics, furniture, travel..."""
+
+    __tablename__ = "scenes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    listings: Mapped[list[Listing]] = relationship(back_populates="scene")
+
+
+class Listing(db.Model):
+    __tablename__ = "listings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    scene_id: Mapped[int] = mapped_column(ForeignKey("scenes.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    price_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    image_path: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    financing_eligible: Mapped[bool] = mapped_column(Boolean, default=True)
+    promo_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    featured: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    merchant: Mapped[Merchant] = relationship(back_populates="listings")
+    scene: Mapped[Scene] = relationship(back_populates="listings")
+
+    __table_args__ = (
+        CheckConstraint("price_cents > 0", name="price_positive"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+    )
+
+    @property
+    def is_purchasable(self) -> bool:
+        return self.active and self.stock > 0

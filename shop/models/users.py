@@ -1,0 +1,73 @@
+"""Accounts: users (shoppers, merchant staff, lender staff) and merchants."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.extensions import db
+from shop.models.base import utcnow
+from shop.models.enums import Role
+
+if TYPE_CHECKING:
+    from shop.models.catalog import Listing
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=Role.SHOPPER.value)
+    staff_role: Mapped[str | None] = mapped_column(String(16))
+    merchant_id: Mapped[int | None] = mapped_column(ForeignKey("merchants.id"))
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    merchant: Mapped[Merchant | None] = relationship(back_populates="users")
+
+    __table_args__ = (CheckConstraint("role in ('shopper', 'merchant', 'staff')", name="role_known"),)
+
+    # Flask-Login's user protocol (written out so the models import nothing from Flask).
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_shopper(self) -> bool:
+        return self.role == Role.SHOPPER.value
+
+    @property
+    def is_merchant(self) -> bool:
+        return self.role == Role.MERCHANT.value and self.merchant_id is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == Role.STAFF.value
+
+
+class Merchant(db.Model):
+    __tablename__ = "merchants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="merchant")
+    listings: Mapped[list[Listing]] = relationship(back_populates="merchant")

@@ -1,0 +1,29 @@
+"""Anticipated failures of the use cases: their message is for the shopper
+(the view shows it next to the form); anything else is a bug and a 500."""
+
+from __future__ import annotations
+
+
+class CheckoutError(Exception):
+    """An anticipated checkout failure; the message is shown to the shopper."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class OutOfStock(CheckoutError):
+    pass
+
+
+class NeedsAuthentication(Exception):
+    """The card needs the browser's 3-D Secure step before the charge completes."""
+
+    def __init__(self, payment_intent_id: str, client_secret: str):
+        super().__init__(payment_intent_id)
+        self.payment_intent_id = payment_intent_id
+        self.client_secret = client_secret
+
+
+class CreditError(CheckoutError):
+    """An anticipated pay-over-time failure; the message is for the shopper."""

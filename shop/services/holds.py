@@ -1,0 +1,87 @@
+"""Referred applications: the order waits, with its stock taken, until a reviewer decides or the hold expires."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from shop.models import (
+    CreditDecision,
+    Listing,
+    Order,
+    OrderStatus,
+    User,
+    utcnow,
+)
+from shop.services import orders
+from shop.services.applications import review
+
+HOLD_HOURS = 48  # stock held for an order awaiting credit review
+
+
+def hold_order_for_review(
+    s: Session,
+    user: User,
+    lines: list[orders.Line],
+    address: orders.Address,
+    key: str,
+    application_id: int,
+    hold_hours: int = HOLD_HOURS,
+) -> Order:
+    """A referred application: take the stock and keep the order waiting."""
+    existing = orders.find_by_key(s, user, key)
+    if existing is not None:
+        return existing
+    order = orders.build_order(
+        s, user, lines, address, key, status=OrderStatus.AWAITING_CREDIT_REVIEW.value, kind="credit"
+    )
+    order.credit_application_id = application_id
+    order.hold_expires_at = utcnow() + timedelta(hours=hold_hours)
+    s.flush()
+    return order
+
+
+def held_order_of(s: Session, user: User) -> Order | None:
+    return s.scalars(
+        select(Order)
+        .filter_by(user_id=user.id, status=OrderStatus.AWAITING_CREDIT_REVIEW.value)
+        .order_by(Order.id.desc())
+    ).first()
+
+
+def release_order(s: Session, order: Order) -> None:
+    """Cancel a held order and put its stock back."""
+    for line in order.lines:
+        s.execute(
+            update(Listing)
+            .where(Listing.id == line.listing_id)
+            .values(stock=Listing.stock + line.quantity)
+            .execution_options(synchronize_session=False)
+        )
+    order.status, order.hold_expires_at = OrderStatus.CANCELLED.value, None
+    s.flush()
+
+
+def finish_review(s: Session, application_id: int, approve: bool, reason: str, reviewer: str) -> CreditDecision:
+    """Record a reviewer's decision; a decline cancels the held order and releases its stock."""
+
+    decision = review(s, application_id, approve, reason, reviewer)
+    if not approve:
+        for order in s.scalars(
+            select(Order).filter_by(
+                credit_application_id=application_id, status=OrderStatus.AWAITING_CREDIT_REVIEW.value
+            )
+        ):
+            release_order(s, order)
+    return decision
+
+
+def release_expired_holds(s: Session) -> int:
+    expired = s.scalars(
+        select(Order).where(Order.status == OrderStatus.AWAITING_CREDIT_REVIEW.value, Order.hold_expires_at < utcnow())
+    ).all()
+    for order in expired:
+        release_order(s, order)
+    return len(expired)

@@ -1,0 +1,216 @@
+"""The double-entry journal.
+
+Every money movement on a loan is one `JournalTransaction` whose entries'
+debits equal its credits (checked here before anything is written, and by
+`flask credit check-ledger` afterwards).  Balances are derived from entries.
+
+Accounts (normal side):
+
+| account                  | side   | meaning                                          |
+|--------------------------|--------|--------------------------------------------------|
+| loan_receivable          | debit  | principal shoppers owe us                        |
+| cash                     | debit  | card money received (Stripe balance)             |
+| merchant_payable         | credit | what we owe merchants for financed orders        |
+| merchant_discount_income | credit | the merchant discount we keep                    |
+| promo_subsidy_income     | credit | the extra discount merchants pay for 0 % promos  |
+| interest_income          | credit | interest paid by shoppers                        |
+| fee_income               | credit | fees paid by shoppers                            |
+| shopper_refund_payable   | credit | money owed back to a shopper (overpaid refund)   |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from shop.models import CreditAccount, JournalEntry, JournalTransaction, Loan
+
+ACCOUNTS = (
+    "loan_receivable",
+    "cash",
+    "merchant_payable",
+    "merchant_discount_income",
+    "promo_subsidy_income",
+    "interest_income",
+    "fee_income",
+    "shopper_refund_payable",
+)
+
+
+class UnbalancedPosting(Exception):
+    """A posting whose debits and credits differ: a bug, never written."""
+
+
+@dataclass(frozen=True)
+class Leg:
+    account: str
+    debit_cents: int = 0
+    credit_cents: int = 0
+    loan_id: int | None = None
+    user_id: int | None = None
+    merchant_id: int | None = None
+
+
+def debit(account: str, cents: int, **ids) -> Leg:
+    return Leg(account, debit_cents=cents, **ids)
+
+
+def credit(account: str, cents: int, **ids) -> Leg:
+    return Leg(account, credit_cents=cents, **ids)
+
+
+def post(
+    s: Session,
+    kind: str,
+    legs: list[Leg],
+    *,
+    posted_on: date,
+    loan_id: int | None = None,
+    order_id: int | None = None,
+    memo: str = "",
+) -> JournalTransaction:
+    """Write one balanced transaction; zero legs are dropped."""
+    legs = [leg for leg in legs if leg.debit_cents or leg.credit_cents]
+    for leg in legs:
+        if leg.account not in ACCOUNTS:
+            raise UnbalancedPosting(f"unknown account {leg.account!r}")
+        if leg.debit_cents < 0 or leg.credit_cents < 0 or (leg.debit_cents and leg.credit_cents):
+            raise UnbalancedPosting(f"a leg must be one positive side: {leg}")
+    debits, credits = sum(leg.debit_cents for leg in legs), sum(leg.credit_cents for leg in legs)
+    if debits != credits or not legs:
+        raise UnbalancedPosting(f"{kind}: debits {debits} != credits {credits}")
+    txn = JournalTransaction(kind=kind, memo=memo, loan_id=loan_id, order_id=order_id, posted_on=posted_on)
+    txn.entries = [
+        JournalEntry(
+            account=leg.account,
+            debit_cents=leg.debit_cents,
+            credit_cents=leg.credit_cents,
+            loan_id=leg.loan_id,
+            user_id=leg.user_id,
+            merchant_id=leg.merchant_id,
+        )
+        for leg in legs
+    ]
+    s.add(txn)
+    s.flush()
+    return txn
+
+
+def _balance(s: Session, account: str, **where) -> int:
+    """Debit-minus-credit balance of `account` filtered by entry columns."""
+    stmt = select(func.coalesce(func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents), 0)).where(
+        JournalEntry.account == account
+    )
+    for column, value in where.items():
+        stmt = stmt.where(getattr(JournalEntry, column) == value)
+    return int(s.scalar(stmt))
+
+
+def loan_principal_cents(s: Session, loan_id: int) -> int:
+    """Principal still owed on a loan, from the journal."""
+    return _balance(s, "loan_receivable", loan_id=loan_id)
+
+
+def open_principal_cents(s: Session, user_id: int) -> int:
+    """Principal a shopper owes across all their loans, from the journal."""
+    return _balance(s, "loan_receivable", user_id=user_id)
+
+
+def unbalanced_transactions(s: Session) -> list[int]:
+    stmt = (
+        select(JournalEntry.transaction_id)
+        .group_by(JournalEntry.transaction_id)
+        .having(func.sum(JournalEntry.debit_cents) != func.sum(JournalEntry.credit_cents))
+    )
+    return list(s.scalars(stmt))
+
+
+def trial_balance(s: Session) -> dict[str, int]:
+    """Debit-minus-credit per account; sums to zero when the books balance."""
+    rows = s.execute(
+        select(JournalEntry.account, func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents)).group_by(
+            JournalEntry.account
+        )
+    ).all()
+    return {account: int(total) for account, total in rows}
+
+
+def principal_by_loan(s: Session) -> dict[int, int]:
+    rows = s.execute(
+        select(
+            JournalEntry.loan_id,
+            func.sum(
+                case(
+                    (JournalEntry.account == "loan_receivable", JournalEntry.debit_cents - JournalEntry.credit_cents),
+                    else_=0,
+                )
+            ),
+        )
+        .where(JournalEntry.loan_id.is_not(None))
+        .group_by(JournalEntry.loan_id)
+    ).all()
+    return {loan_id: int(total) for loan_id, total in rows}
+
+
+def ledger_problems(s: Session) -> list[str]:
+    """Everything `flask credit check-ledger` verifies; one line per mismatch, [] when clean.
+
+    * every journal transaction balances;
+    * per loan, the journal's loan_receivable balance equals the installments'
+      unpaid principal, is not negative, and is zero once the loan is paid off;
+    * no loan_receivable entry lacks its loan;
+    * per credit account, the line minus the open principal is not negative.
+    """
+
+    problems: list[str] = []
+    for txn_id in unbalanced_transactions(s):
+        debits, credits = s.execute(
+            select(func.sum(JournalEntry.debit_cents), func.sum(JournalEntry.credit_cents)).where(
+                JournalEntry.transaction_id == txn_id
+            )
+        ).one()
+        problems.append(f"journal transaction {txn_id} does not balance: debits {debits} != credits {credits}")
+    loose = s.scalar(
+        select(func.count(JournalEntry.id)).where(
+            JournalEntry.account == "loan_receivable", JournalEntry.loan_id.is_(None)
+        )
+    )
+    if loose:
+        problems.append(f"{loose} loan_receivable entries have no loan")
+    journal = principal_by_loan(s)
+    for loan in s.scalars(select(Loan).options(selectinload(Loan.installments)).order_by(Loan.id)):
+        booked = journal.get(loan.id, 0)
+        unpaid = sum(i.principal_cents - i.paid_principal_cents for i in loan.installments)
+        if booked != unpaid:
+            problems.append(
+                f"loan {loan.number}: journal principal {booked} != installments' unpaid principal {unpaid}"
+            )
+        if booked < 0:
+            problems.append(f"loan {loan.number}: negative principal balance {booked}")
+        if loan.status == "paid_off" and (booked != 0 or unpaid != 0):
+            problems.append(
+                f"loan {loan.number}: paid off but principal {booked} (journal) / {unpaid} (installments) is still open"
+            )
+    by_user = dict(
+        s.execute(
+            select(JournalEntry.user_id, func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents))
+            .where(JournalEntry.account == "loan_receivable", JournalEntry.user_id.is_not(None))
+            .group_by(JournalEntry.user_id)
+        ).all()
+    )
+    for account in s.scalars(select(CreditAccount).order_by(CreditAccount.id)):
+        open_principal = int(by_user.get(account.user_id) or 0)
+        if account.credit_line_cents - open_principal < 0:
+            problems.append(
+                f"credit account {account.id} (user {account.user_id}): open principal {open_principal} "
+                f"exceeds the line {account.credit_line_cents}"
+            )
+    return problems
+
+
+# PostgreSQL enforces the balance at commit as well (a deferred constraint
+# trigger), so a bug that bypasses post() cannot commit an unbalanced
+# transaction.  Installed by migration 0003 and by the test template.

@@ -1,0 +1,63 @@
+"""Offers for a cart under the shopper's approved line and tier, and the
+"as low as" teaser shown on listings and the cart (one computation for both)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from credit.offers import Offer, build_offer, eligible_terms, teaser_monthly_cents
+from shop.formatting import format_money
+from shop.models import CreditAccount, Listing, Order, User
+from shop.services import policies
+from shop.services.applications import credit_cart
+from shop.services.credit_accounts import account_of, available_credit_cents
+from shop.services.errors import CreditError
+
+ListingLines = Sequence[tuple[Listing, int]]
+
+
+def offers_for(s: Session, user: User, lines: ListingLines, today: date) -> list[Offer]:
+    """Offers for this cart under the shopper's approved line and tier."""
+    account = account_of(s, user)
+    if account is None or not account.tier or not lines:
+        return []
+    _, policy = policies.active(s)
+    cart = credit_cart(list(lines))
+    scene = policy.effective_scene(cart.scenes)
+    terms = eligible_terms(
+        policy, scene, account.tier, cart.total_cents, available_credit_cents(s, account), cart.promo_months
+    )
+    return [build_offer(t, cart.total_cents, today) for t in terms]
+
+
+def teaser_cents(s: Session, lines: ListingLines) -> int | None:
+    """The "as low as" monthly example for these lines (a listing page passes one
+    line): the most restrictive scene of the lines, their total, the promotions
+    every line offers.  None when an item is not financeable."""
+    if not lines or not all(listing.financing_eligible for listing, _ in lines):
+        return None
+    _, policy = policies.active(s)
+    cart = credit_cart(list(lines))
+    return teaser_monthly_cents(
+        cart.total_cents, policy.effective_scene(cart.scenes), policy, tuple(sorted(cart.promo_months))
+    )
+
+
+def chosen_offer(s: Session, account: CreditAccount, order: Order, product: str, today: date) -> Offer:
+    """The offer `product` for this order as it stands now; CreditError when it no longer fits."""
+    _, policy = policies.active(s)
+    cart = credit_cart([(line.listing, line.quantity) for line in order.lines])
+    available = available_credit_cents(s, account)
+    terms = eligible_terms(
+        policy, policy.effective_scene(cart.scenes), account.tier or "E", cart.total_cents, available, cart.promo_months
+    )
+    chosen = next((t for t in terms if t.product == product), None)
+    if chosen is None:
+        raise CreditError(
+            f"That offer is not available for this order: your available credit is "
+            f"{format_money(available, order.currency)}. Choose another offer or pay in full."
+        )
+    return build_offer(chosen, cart.total_cents, today)
