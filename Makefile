@@ -7,7 +7,7 @@ test:            ## install what the tests need and run the whole suite
 	bash scripts/test.sh
 unit:            ## the pure credit tests only (fast)
 	.venv/bin/python -m pytest tests/unit -q
-lint:            ## ruff and mypy
-	.venv/bin/ruff check . && .venv/bin/mypy
+lint:            ## ruff format + check, mypy (strict on credit/), import-linter layer contracts
+	bash scripts/lint.sh
 bench:           ## run the benchmarks
 	.venv/bin/python bench/credit_math.py && .venv/bin/python bench/decision.py && .venv/bin/python bench/web.py

@@ -153,7 +153,10 @@ def register_errorhandlers(app: Flask) -> None:
             db.session.rollback()
         title, text = ERROR_TEXT.get(code, ERROR_TEXT[500])
         if isinstance(error, CSRFError):
-            text = "Your session expired or the form was not sent from this site (CSRF check failed). Reload the page and try again."
+            text = (
+                "Your session expired or the form was not sent from this site (CSRF check failed). "
+                "Reload the page and try again."
+            )
         if request.path.startswith("/stripe/") or request.accept_mimetypes.best == "application/json":
             return {"error": title}, code
         return render_template("errors/error.html", code=code, title=title, text=text), code

@@ -298,7 +298,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"database ready in {time.monotonic() - t0:.1f}s", flush=True)
 
         procs.append(
-            Process([sys.executable, "-m", "shop.gateways.stripe_server", "--port", str(stripe_port)], env, tmp / "stripe.log")
+            Process(
+                [sys.executable, "-m", "shop.gateways.stripe_server", "--port", str(stripe_port)],
+                env,
+                tmp / "stripe.log",
+            )
         )
         procs[-1].wait_ready(f"{stripe}/js.stripe.com/v3/")
         port = free_port()

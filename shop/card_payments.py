@@ -8,10 +8,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from sqlalchemy.orm import Session
-
 from shop.gateways import stripe as payments
 from shop.models import User
+from shop.models.base import DbSession
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +25,7 @@ def resolve_card(user: User, setup_intent_id: str | None, saved_payment_method_i
     return payments.payment_method_of_setup_intent(setup_intent_id, payments.ensure_customer(user))
 
 
-def commit_or_refund(s: Session, payment_intent_ids: Iterable[str | None]) -> None:
+def commit_or_refund(s: DbSession, payment_intent_ids: Iterable[str | None]) -> None:
     """Commit; if the commit fails after the cards were charged, refund them and re-raise."""
     charged = [pi for pi in payment_intent_ids if pi]
     try:

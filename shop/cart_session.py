@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from flask import has_request_context, session
 from flask_login import current_user
-from sqlalchemy.orm import Session
 
 from shop.extensions import db
 from shop.models import Cart
+from shop.models.base import DbSession
 from shop.services import carts
 
 SESSION_KEY = "cart_token"
 
 
-def current_cart(s: Session, create: bool = False) -> Cart | None:
+def current_cart(s: DbSession, create: bool = False) -> Cart | None:
     """The visitor's cart (created when `create` and there is none yet)."""
     if current_user.is_authenticated:
         cart = carts.load(s, user_id=current_user.id)
@@ -27,7 +27,7 @@ def current_cart(s: Session, create: bool = False) -> Cart | None:
     return cart
 
 
-def current_lines(s: Session) -> list[carts.CartLine]:
+def current_lines(s: DbSession) -> list[carts.CartLine]:
     return carts.lines(current_cart(s))
 
 
@@ -38,5 +38,5 @@ def cart_count() -> int:
     return carts.item_count(current_cart(db.session))
 
 
-def merge_at_login(s: Session, user_id: int) -> None:
+def merge_at_login(s: DbSession, user_id: int) -> None:
     carts.merge_into_user(s, session.pop(SESSION_KEY, None), user_id)

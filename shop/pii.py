@@ -28,7 +28,7 @@ def init_app(app) -> None:
 def _fernet() -> Fernet:
     if not has_app_context():
         return Fernet(_process_key["fernet"].encode())
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     f = app.extensions.get("pii_fernet")
     if f is None:
         f = app.extensions["pii_fernet"] = Fernet(app.config["PII_ENCRYPTION_KEY"].encode())

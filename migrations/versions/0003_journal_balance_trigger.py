@@ -57,7 +57,6 @@ DROP_BALANCE_TRIGGER_DDL = (
 )
 
 
-
 # revision identifiers, used by Alembic.
 revision = "0003"
 down_revision = "0002"

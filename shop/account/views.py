@@ -14,7 +14,7 @@ from shop.account.forms import AutopayForm, RepaymentForm
 from shop.card_payments import commit_or_refund, resolve_card
 from shop.extensions import db
 from shop.gateways import stripe as payments
-from shop.models import Loan, LoanPayment, utcnow
+from shop.models import Loan, LoanPayment, LoanStatus, utcnow
 from shop.services import ledger, orders, repayments
 from shop.services.credit_accounts import account_of, available_credit_cents
 from shop.services.errors import CreditError
@@ -92,7 +92,7 @@ def loan(number: str):
         loan=loan,
         rows=_rows(loan, today),
         next_row=repayments.next_installment(loan),
-        due_now_cents=repayments.amount_due_now_cents(loan, today) if loan.status == "active" else 0,
+        due_now_cents=repayments.amount_due_now_cents(loan, today) if loan.status == LoanStatus.ACTIVE else 0,
         principal_cents=ledger.loan_principal_cents(db.session, loan.id),
         autopay_form=AutopayForm(),
     )
@@ -127,7 +127,7 @@ def _pay_page(loan: Loan, form: RepaymentForm | None = None, error: str | None =
 @login_required
 def pay(number: str):
     loan = _own_loan(number)
-    if loan.status != "active":
+    if loan.status != LoanStatus.ACTIVE:
         flash("This loan is paid off.", "info")
         return redirect(url_for("account.loan", number=number))
     return _pay_page(loan)

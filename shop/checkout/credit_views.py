@@ -14,7 +14,7 @@ from shop.checkout import state
 from shop.checkout.forms import AcceptOfferForm, CreditApplicationForm
 from shop.extensions import db
 from shop.gateways import stripe as payments
-from shop.models import Loan, Order, utcnow
+from shop.models import DecisionOutcome, Loan, Order, utcnow
 from shop.services import applications, carts, holds, loans, offers, orders
 from shop.services.credit_accounts import account_of, available_credit_cents
 
@@ -64,10 +64,10 @@ def start():
         return redirect(url_for("storefront.cart"))
     if decision is None and held is None:
         return _apply_page(CreditApplicationForm())
-    if decision is None or decision.outcome == "referred":
-        application_id = held.credit_application_id if held else decision.application_id
+    if decision is None or decision.outcome == DecisionOutcome.REFERRED:
+        application_id = held.credit_application_id if held else decision.application_id  # type: ignore[union-attr]
         return render_template("checkout/credit_referred.html", order=held, application_id=application_id)
-    if decision.outcome == "declined":
+    if decision.outcome == DecisionOutcome.DECLINED:
         return render_template("checkout/credit_declined.html", decision=decision)
     return _offers_page(lines, held_order=held)
 
@@ -111,7 +111,7 @@ def apply():
     application, decision = applications.submit_application(
         db.session, current_user, form.application_data(), _meta(), lines, current["address"]["region"]
     )
-    if decision.outcome == "referred":
+    if decision.outcome == DecisionOutcome.REFERRED:
         try:
             _hold_for_review(current, lines, application.id)
         except orders.CheckoutError as e:

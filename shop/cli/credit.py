@@ -14,18 +14,19 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import NoReturn
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, NoResultFound
-from sqlalchemy.orm import Session
 
 from credit.policy import PolicyError
 from shop.extensions import db
 from shop.formatting import format_money
 from shop.gateways import stripe as payments
 from shop.models import Loan, Order, OrderStatus, PolicyVersion, utcnow
+from shop.models.base import DbSession
 from shop.services import holds, policies
 from shop.services.autopay import AutopayResult, autopay_loan_ids, collect_one, due_cents
 from shop.services.errors import CreditError
@@ -37,7 +38,7 @@ __all__ = ["credit_cli", "ledger_problems"]
 credit_cli = AppGroup("credit", help="Pay over time: reviews, ledger checks, reconciliation, holds, policies.")
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     raise SystemExit(code)
 
@@ -77,9 +78,9 @@ def review(application_id: int, approve: bool | None, reason: str, reviewer: str
     else:
         click.echo(f"Application {application_id} declined by {reviewer}.")
     for order in held:
-        if order.status == OrderStatus.AWAITING_CREDIT_REVIEW.value:
+        if order.status == OrderStatus.AWAITING_CREDIT_REVIEW:
             click.echo(f"Order {order.number} is waiting for the shopper to choose an offer.")
-        elif order.status == OrderStatus.CANCELLED.value:
+        elif order.status == OrderStatus.CANCELLED:
             click.echo(f"Order {order.number} cancelled; its stock is released.")
 
 
@@ -149,7 +150,7 @@ def release_holds() -> None:
     click.echo(f"Released {count} expired hold(s).")
 
 
-def collect_autopay(s: Session, today: date | None = None) -> list[AutopayResult]:
+def collect_autopay(s: DbSession, today: date | None = None) -> list[AutopayResult]:
     """The daily autopay job.  Each loan is its own unit of work (committed, or
     rolled back when its card fails), so one declined card does not stop the others."""
     today = today or utcnow().date()

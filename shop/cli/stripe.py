@@ -28,6 +28,6 @@ def register_webhook(url: str) -> None:
 @click.option("--port", default=8420, show_default=True)
 def serve(port: int) -> None:
     """Run localstripe bound to 127.0.0.1 with an in-memory store."""
-    from shop.gateways.stripe_server import serve as run
+    from shop.gateways.stripe_server import serve as run  # noqa: PLC0415 - localstripe loads only when asked
 
     run(port)

@@ -14,6 +14,7 @@ Everything that talks to Stripe goes through this module, using the official
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 import stripe
 from flask import Flask, current_app
@@ -97,7 +98,7 @@ def create_setup_intent(customer_id: str) -> tuple[str, str]:
         si = client().v1.setup_intents.create(params={"customer": customer_id, "usage": "off_session"})
     except stripe.StripeError as e:
         raise _translate(e) from e
-    return si.id, si.client_secret
+    return si.id, si.client_secret or ""
 
 
 def payment_method_of_setup_intent(setup_intent_id: str, customer_id: str) -> str:
@@ -156,7 +157,7 @@ def charge(
         {"idempotency_key": f"{ours}:{metadata.get('kind', 'full')}:{payment_method_id}:{amount_cents}"} if ours else {}
     )
     try:
-        pi = client().v1.payment_intents.create(params=params, options=options)
+        pi = client().v1.payment_intents.create(params=cast(Any, params), options=cast(Any, options))
     except stripe.StripeError as e:
         raise _translate(e) from e
     return _result(pi)
@@ -191,7 +192,7 @@ def retrieve_payment(payment_intent_id: str) -> ChargeResult:
 
 def refund(payment_intent_id: str, amount_cents: int | None = None) -> str:
     """Refund a payment (all of it, or `amount_cents`); returns the refund id."""
-    params: dict = {"payment_intent": payment_intent_id}
+    params: Any = {"payment_intent": payment_intent_id}
     if amount_cents is not None:
         params["amount"] = amount_cents
     try:
@@ -227,7 +228,7 @@ def list_payment_intents(page_size: int = 100):
     with the latest charge expanded so its refunded amount is known."""
     after = None
     while True:
-        params: dict = {"limit": page_size, "expand": ["data.latest_charge"]}
+        params: Any = {"limit": page_size, "expand": ["data.latest_charge"]}
         if after:
             params["starting_after"] = after
         try:

@@ -16,7 +16,7 @@ import logging
 
 
 def _make_store_memory_only() -> None:
-    from localstripe import resources
+    from localstripe import resources  # noqa: PLC0415 - importing localstripe starts its store
 
     resources.Store.dump_to_disk = lambda self: None  # type: ignore[method-assign]
     resources.Store.try_load_from_disk = lambda self: None  # type: ignore[method-assign]
@@ -24,8 +24,8 @@ def _make_store_memory_only() -> None:
 
 def serve(port: int, host: str = "127.0.0.1") -> None:
     _make_store_memory_only()
-    from aiohttp import web
-    from localstripe.server import app
+    from aiohttp import web  # noqa: PLC0415 - only after the store is made memory-only
+    from localstripe.server import app  # noqa: PLC0415
 
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     web.run_app(app, host=host, port=port, print=None, access_log=None)

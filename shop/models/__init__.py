@@ -11,6 +11,7 @@ from shop.models.catalog import Listing, Scene
 from shop.models.credit import CreditAccount, CreditApplication, CreditDecision, PolicyVersion
 from shop.models.enums import (
     ApplicationStatus,
+    CardPaymentKind,
     DecisionOutcome,
     InstallmentKind,
     LoanPaymentKind,
@@ -29,6 +30,7 @@ from shop.models.users import Merchant, User
 
 __all__ = [
     "ApplicationStatus",
+    "CardPaymentKind",
     "DecisionOutcome",
     "InstallmentKind",
     "LoanPaymentKind",

@@ -15,14 +15,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.extensions import db
-from shop.models.base import utcnow
+from shop.models.base import Model, utcnow
 
 if TYPE_CHECKING:
     from shop.models.catalog import Listing
 
 
-class Cart(db.Model):
+class Cart(Model):
     """A shopping cart: an anonymous visitor's (by token) or a user's."""
 
     __tablename__ = "carts"
@@ -37,7 +36,7 @@ class Cart(db.Model):
     )
 
 
-class CartItem(db.Model):
+class CartItem(Model):
     __tablename__ = "cart_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)

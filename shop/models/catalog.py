@@ -17,14 +17,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.extensions import db
-from shop.models.base import utcnow
+from shop.models.base import Model, utcnow
 
 if TYPE_CHECKING:
     from shop.models.users import Merchant
 
 
-class Scene(db.Model):
+class Scene(Model):
     """A purchase context (category): electronics, furniture, travel..."""
 
     __tablename__ = "scenes"
@@ -38,7 +37,7 @@ class Scene(db.Model):
     listings: Mapped[list[Listing]] = relationship(back_populates="scene")
 
 
-class Listing(db.Model):
+class Listing(Model):
     __tablename__ = "listings"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,15 +18,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.extensions import db
-from shop.models.base import utcnow
+from shop.models.base import Model, utcnow
+from shop.models.enums import ApplicationStatus, DecisionOutcome, check_in
 
 if TYPE_CHECKING:
     from shop.models.users import User
 from shop.pii import Encrypted, EncryptedJSON
 
 
-class PolicyVersion(db.Model):
+class PolicyVersion(Model):
     """A credit policy (cut-offs, tiers, offer catalog) as data. One is active;
     old versions are kept so stored decisions can be replayed."""
 
@@ -40,7 +40,7 @@ class PolicyVersion(db.Model):
     activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class CreditApplication(db.Model):
+class CreditApplication(Model):
     """What the shopper entered, with their recorded consent.
 
     The national ID is stored encrypted, plus a keyed hash (for matching
@@ -73,14 +73,15 @@ class CreditApplication(db.Model):
     consent_user_agent: Mapped[str] = mapped_column(String(400))
     device_id: Mapped[str | None] = mapped_column(String(64), index=True)
     ip_address: Mapped[str | None] = mapped_column(String(64), index=True)
-    status: Mapped[str] = mapped_column(String(20))  # approved|referred|declined|incomplete
+    status: Mapped[str] = mapped_column(String(20))
+    __table_args__ = (CheckConstraint(check_in("status", ApplicationStatus), name="status_known"),)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
     user: Mapped[User] = relationship()
     decision: Mapped[CreditDecision | None] = relationship(back_populates="application", uselist=False)
 
 
-class CreditDecision(db.Model):
+class CreditDecision(Model):
     """The engine's decision (every stage, versions, latency) and, for a
     referral, the reviewer's final word."""
 
@@ -89,6 +90,7 @@ class CreditDecision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("credit_applications.id"), unique=True)
     outcome: Mapped[str] = mapped_column(String(20))
+    __table_args__ = (CheckConstraint(check_in("outcome", DecisionOutcome), name="outcome_known"),)
     tier: Mapped[str | None] = mapped_column(String(1))
     score: Mapped[int | None] = mapped_column(Integer)
     credit_line_cents: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -106,7 +108,7 @@ class CreditDecision(db.Model):
     application: Mapped[CreditApplication] = relationship(back_populates="decision")
 
 
-class CreditAccount(db.Model):
+class CreditAccount(Model):
     """A shopper's credit line. Available credit is derived: the line minus
     the open principal of their loans in the journal."""
 

@@ -38,6 +38,10 @@ class OrderPaymentKind(enum.StrEnum):
     CREDIT = "credit"
 
 
+class CardPaymentKind(enum.StrEnum):
+    FULL = "full"
+
+
 class PaymentStatus(enum.StrEnum):
     SUCCEEDED = "succeeded"
     REFUNDED = "refunded"

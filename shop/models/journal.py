@@ -16,11 +16,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.extensions import db
-from shop.models.base import utcnow
+from shop.models.base import Model, utcnow
 
 
-class JournalTransaction(db.Model):
+class JournalTransaction(Model):
     """One balanced double-entry posting (sum of debits = sum of credits)."""
 
     __tablename__ = "journal_transactions"
@@ -36,7 +35,7 @@ class JournalTransaction(db.Model):
     entries: Mapped[list[JournalEntry]] = relationship(back_populates="transaction", cascade="all, delete-orphan")
 
 
-class JournalEntry(db.Model):
+class JournalEntry(Model):
     __tablename__ = "journal_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,4 +98,6 @@ BALANCE_TRIGGER_DDL = (
 
 
 for _statement in BALANCE_TRIGGER_DDL:
-    event.listen(JournalEntry.__table__, "after_create", DDL(_statement.replace("%", "%%")).execute_if(dialect="postgresql"))
+    event.listen(
+        JournalEntry.__table__, "after_create", DDL(_statement.replace("%", "%%")).execute_if(dialect="postgresql")
+    )

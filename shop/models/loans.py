@@ -20,15 +20,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.extensions import db
-from shop.models.base import utcnow
+from shop.models.base import Model, utcnow
+from shop.models.enums import InstallmentKind, LoanPaymentKind, LoanStatus, Product, check_in
 
 if TYPE_CHECKING:
     from shop.models.orders import Order
     from shop.models.users import User
 
 
-class Loan(db.Model):
+class Loan(Model):
     __tablename__ = "loans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +50,7 @@ class Loan(db.Model):
     merchant_discount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     promo_subsidy_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     start_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="active")  # active|paid_off
+    status: Mapped[str] = mapped_column(String(20), default=LoanStatus.ACTIVE)
     autopay: Mapped[bool] = mapped_column(Boolean, default=True)
     stripe_payment_method_id: Mapped[str | None] = mapped_column(String(64))
     disclosure: Mapped[dict] = mapped_column(JSON)
@@ -72,11 +72,13 @@ class Loan(db.Model):
 
     __table_args__ = (
         CheckConstraint("financed_cents > 0", name="financed_positive"),
+        CheckConstraint(check_in("status", LoanStatus), name="status_known"),
+        CheckConstraint(check_in("product", Product), name="product_known"),
         CheckConstraint("down_payment_cents >= 0", name="down_payment_not_negative"),
     )
 
 
-class LoanInstallment(db.Model):
+class LoanInstallment(Model):
     """One scheduled payment and how much of each part has been paid."""
 
     __tablename__ = "loan_installments"
@@ -84,7 +86,7 @@ class LoanInstallment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))  # down_payment | installment
+    kind: Mapped[str] = mapped_column(String(20))
     due_on: Mapped[date] = mapped_column(Date)
     principal_cents: Mapped[int] = mapped_column(BigInteger)
     interest_cents: Mapped[int] = mapped_column(BigInteger)
@@ -99,6 +101,7 @@ class LoanInstallment(db.Model):
     __table_args__ = (
         UniqueConstraint("loan_id", "number", name="uq_loan_installments_loan_number"),
         CheckConstraint("paid_principal_cents <= principal_cents", name="principal_not_overpaid"),
+        CheckConstraint(check_in("kind", InstallmentKind), name="kind_known"),
         CheckConstraint("paid_interest_cents <= interest_cents", name="interest_not_overpaid"),
         CheckConstraint("paid_fee_cents <= fee_cents", name="fee_not_overpaid"),
     )
@@ -120,7 +123,7 @@ class LoanInstallment(db.Model):
         return self.owed_cents == 0
 
 
-class LoanPayment(db.Model):
+class LoanPayment(Model):
     """Money received on a loan (down payment, installment, any amount, payoff)."""
 
     __tablename__ = "loan_payments"
@@ -137,4 +140,7 @@ class LoanPayment(db.Model):
 
     loan: Mapped[Loan] = relationship(back_populates="payments")
 
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint(check_in("kind", LoanPaymentKind), name="kind_known"),
+    )

@@ -18,15 +18,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.extensions import db
-from shop.models.base import utcnow
+from shop.models.base import Model, utcnow
+from shop.models.enums import CardPaymentKind, OrderPaymentKind, OrderStatus, PaymentStatus, check_in
 
 if TYPE_CHECKING:
     from shop.models.catalog import Listing
     from shop.models.users import Merchant, User
 
 
-class Order(db.Model):
+class Order(Model):
     __tablename__ = "orders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,10 +55,14 @@ class Order(db.Model):
     )
     payments: Mapped[list[Payment]] = relationship(back_populates="order", order_by="Payment.id")
 
-    __table_args__ = (CheckConstraint("total_cents >= 0", name="total_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("total_cents >= 0", name="total_not_negative"),
+        CheckConstraint(check_in("status", OrderStatus), name="status_known"),
+        CheckConstraint(check_in("payment_kind", OrderPaymentKind), name="payment_kind_known"),
+    )
 
 
-class OrderLine(db.Model):
+class OrderLine(Model):
     __tablename__ = "order_lines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,14 +79,14 @@ class OrderLine(db.Model):
     merchant: Mapped[Merchant] = relationship()
 
 
-class Payment(db.Model):
+class Payment(Model):
     """One card charge (a Stripe PaymentIntent) against an order."""
 
     __tablename__ = "payments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(24), default="full")
+    kind: Mapped[str] = mapped_column(String(24), default=CardPaymentKind.FULL)
     stripe_payment_intent_id: Mapped[str] = mapped_column(String(64), unique=True)
     stripe_charge_id: Mapped[str | None] = mapped_column(String(64))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
@@ -94,8 +98,13 @@ class Payment(db.Model):
     order: Mapped[Order] = relationship(back_populates="payments")
     refunds: Mapped[list[Refund]] = relationship(back_populates="payment")
 
+    __table_args__ = (
+        CheckConstraint(check_in("kind", CardPaymentKind), name="kind_known"),
+        CheckConstraint(check_in("status", PaymentStatus), name="status_known"),
+    )
 
-class Refund(db.Model):
+
+class Refund(Model):
     __tablename__ = "refunds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,7 +120,7 @@ class Refund(db.Model):
     __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
 
 
-class StripeEvent(db.Model):
+class StripeEvent(Model):
     """Webhook events already processed: a replayed event id is ignored."""
 
     __tablename__ = "stripe_events"

@@ -14,15 +14,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.extensions import db
-from shop.models.base import utcnow
-from shop.models.enums import Role
+from shop.models.base import Model, utcnow
+from shop.models.enums import Role, StaffRole, check_in
 
 if TYPE_CHECKING:
     from shop.models.catalog import Listing
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,7 +36,10 @@ class User(db.Model):
 
     merchant: Mapped[Merchant | None] = relationship(back_populates="users")
 
-    __table_args__ = (CheckConstraint("role in ('shopper', 'merchant', 'staff')", name="role_known"),)
+    __table_args__ = (
+        CheckConstraint("role in ('shopper', 'merchant', 'staff')", name="role_known"),
+        CheckConstraint(check_in("staff_role", StaffRole), name="staff_role_known"),
+    )
 
     # Flask-Login's user protocol (written out so the models import nothing from Flask).
     is_authenticated = True
@@ -60,7 +62,7 @@ class User(db.Model):
         return self.role == Role.STAFF.value
 
 
-class Merchant(db.Model):
+class Merchant(Model):
     __tablename__ = "merchants"
 
     id: Mapped[int] = mapped_column(primary_key=True)

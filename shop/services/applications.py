@@ -5,22 +5,31 @@ pure decision pipeline (credit.engine) and store every stage of its result."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from credit.behaviour import RepaymentRecord
 from credit.engine import Decision, decide, replay
-from credit.fraud import FraudContext
 from credit.gates import ApplicantInput
 from credit.offers import Cart as CreditCart
 from credit.offers import CartLine as CreditCartLine
 from credit.reasons import adverse_action_notice
 from shop import pii
-from shop.models import CreditAccount, CreditApplication, CreditDecision, Listing, Loan, User, utcnow
+from shop.models import (
+    ApplicationStatus,
+    CreditAccount,
+    CreditApplication,
+    CreditDecision,
+    DecisionOutcome,
+    Listing,
+    User,
+    utcnow,
+)
+from shop.models.base import DbSession
 from shop.services import policies
-from shop.services.ledger import open_principal_cents
+from shop.services.applicant_records import RequestMeta, fraud_context, repayment_record
+
+__all__ = ["RequestMeta", "fraud_context", "repayment_record"]  # the records a decision reads, re-exported
 
 CONSENT_VERSION = "consent-2026.1"
 CONSENT_TEXT = (
@@ -30,13 +39,6 @@ CONSENT_TEXT = (
 )
 PROMO_TERMS = (3, 6, 12)
 REUSE_DAYS = 30
-
-
-@dataclass(frozen=True)
-class RequestMeta:
-    ip: str
-    user_agent: str
-    device_id: str | None
 
 
 @dataclass(frozen=True)
@@ -68,68 +70,8 @@ def credit_cart(lines: list[tuple[Listing, int]]) -> CreditCart:
     )
 
 
-def fraud_context(s: Session, user: User, id_hash: str, meta: RequestMeta, policy, now: datetime) -> FraudContext:
-    """Counts of earlier applications in the policy's windows."""
-    since = now - timedelta(hours=policy.fraud_window_hours)
-    declines_since = now - timedelta(days=policy.declines_window_days)
-
-    def count(*where) -> int:
-        return int(s.scalar(select(func.count(CreditApplication.id)).where(*where)) or 0)
-
-    recent = CreditApplication.created_at >= since
-    return FraudContext(
-        account_applications=count(recent, CreditApplication.user_id == user.id),
-        device_applications=count(recent, CreditApplication.device_id == meta.device_id) if meta.device_id else 0,
-        ip_applications=count(recent, CreditApplication.ip_address == meta.ip),
-        id_hash_applications=count(recent, CreditApplication.national_id_hash == id_hash),
-        accounts_sharing_id_hash=len(
-            set(s.scalars(select(CreditApplication.user_id).where(CreditApplication.national_id_hash == id_hash)))
-            | {user.id}
-        ),
-        recent_declines=count(
-            CreditApplication.created_at >= declines_since,
-            CreditApplication.status == "declined",
-            or_(CreditApplication.user_id == user.id, CreditApplication.national_id_hash == id_hash),
-        ),
-    )
-
-
-def repayment_record(s: Session, user: User, today: date) -> RepaymentRecord | None:
-    """The shopper's own record with us (None for a new customer)."""
-    loans = s.scalars(select(Loan).where(Loan.user_id == user.id)).all()
-    if not loans:
-        return None
-    rows = [i for loan in loans for i in loan.installments if i.kind == "installment"]
-    year_ago = today - timedelta(days=365)
-    on_time = sum(1 for i in rows if i.is_paid and i.paid_at and i.paid_at.date() <= i.due_on)
-    late = [
-        i
-        for i in rows
-        if (i.is_paid and i.paid_at and i.paid_at.date() > i.due_on) or (not i.is_paid and i.due_on < today)
-    ]
-    overdue = [(today - i.due_on).days for i in rows if not i.is_paid and i.due_on < today]
-    late_days = [
-        ((i.paid_at.date() if i.is_paid and i.paid_at else today) - i.due_on).days for i in late if i.due_on >= year_ago
-    ]
-
-    open_loans = [loan for loan in loans if loan.status == "active"]
-    monthly = sum(
-        next((i.total_cents for i in loan.installments if i.kind == "installment" and not i.is_paid), 0)
-        for loan in open_loans
-    )
-    return RepaymentRecord(
-        on_time_payments=on_time,
-        late_payments_12m=len([d for d in late_days if d > 0]),
-        current_days_past_due=max(overdue, default=0),
-        max_days_past_due_12m=max(late_days, default=0),
-        charged_off_loans=sum(1 for loan in loans if loan.status == "charged_off"),
-        outstanding_balance_cents=max(open_principal_cents(s, user.id), 0),
-        monthly_installments_cents=monthly,
-    )
-
-
 def submit_application(
-    s: Session,
+    s: DbSession,
     user: User,
     data: ApplicationData,
     meta: RequestMeta,
@@ -209,7 +151,7 @@ def submit_application(
     return application, row
 
 
-def store_decision(s: Session, application: CreditApplication, decision: Decision, name: str) -> CreditDecision:
+def store_decision(s: DbSession, application: CreditApplication, decision: Decision, name: str) -> CreditDecision:
 
     row = CreditDecision(
         application_id=application.id,
@@ -228,7 +170,7 @@ def store_decision(s: Session, application: CreditApplication, decision: Decisio
     return row
 
 
-def open_credit_account(s: Session, user: User, decision: CreditDecision) -> CreditAccount:
+def open_credit_account(s: DbSession, user: User, decision: CreditDecision) -> CreditAccount:
     account = s.scalars(select(CreditAccount).filter_by(user_id=user.id)).first()
     if account is None:
         account = CreditAccount(user_id=user.id)
@@ -240,7 +182,7 @@ def open_credit_account(s: Session, user: User, decision: CreditDecision) -> Cre
     return account
 
 
-def latest_decision(s: Session, user: User, within_days: int = REUSE_DAYS) -> CreditDecision | None:
+def latest_decision(s: DbSession, user: User, within_days: int = REUSE_DAYS) -> CreditDecision | None:
     """The shopper's most recent decision made in the last `within_days` days."""
     since = utcnow() - timedelta(days=within_days)
     return s.scalars(
@@ -249,34 +191,34 @@ def latest_decision(s: Session, user: User, within_days: int = REUSE_DAYS) -> Cr
         .where(
             CreditApplication.user_id == user.id,
             CreditApplication.created_at >= since,
-            CreditDecision.outcome != "incomplete",
+            CreditDecision.outcome != DecisionOutcome.INCOMPLETE,
         )
         .order_by(CreditApplication.created_at.desc(), CreditApplication.id.desc())
     ).first()
 
 
-def replay_decision(s: Session, row: CreditDecision) -> Decision:
+def replay_decision(s: DbSession, row: CreditDecision) -> Decision:
     """Re-run a stored decision under the policy version that made it."""
     return replay(row.result["inputs"], policies.by_version(s, row.policy_version))
 
 
-def review(s: Session, application_id: int, approve: bool, reason: str, reviewer: str) -> CreditDecision:
+def review(s: DbSession, application_id: int, approve: bool, reason: str, reviewer: str) -> CreditDecision:
     """A reviewer's decision on a referred application (see shop.services.holds.finish_review
     for what happens to the held order)."""
     application = s.get(CreditApplication, application_id)
     if application is None or application.decision is None:
         raise LookupError(f"no application {application_id}")
     row = application.decision
-    if row.outcome != "referred" or row.reviewed_at is not None:
+    if row.outcome != DecisionOutcome.REFERRED or row.reviewed_at is not None:
         raise ValueError(f"application {application_id} is {row.outcome}, not awaiting review")
     row.reviewed_by, row.review_reason, row.reviewed_at = reviewer, reason, utcnow()
     if approve:
         line = _referred_line(row)
-        row.outcome, row.credit_line_cents = "approved", line
-        application.status = "approved"
+        row.outcome, row.credit_line_cents = DecisionOutcome.APPROVED, line
+        application.status = ApplicationStatus.APPROVED
         open_credit_account(s, application.user, row)
     else:
-        row.outcome = application.status = "declined"
+        row.outcome = application.status = DecisionOutcome.DECLINED
         row.adverse_action_notice = adverse_action_notice(
             "declined", (reason,), utcnow().date(), application.legal_name
         )

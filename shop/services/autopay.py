@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from credit.allocation import buckets_as_of
 from shop.models import Loan, LoanStatus
+from shop.models.base import DbSession
 from shop.services.repayments import open_installments, record_repayment
 
 
@@ -25,7 +25,7 @@ class AutopayResult:
     message: str
 
 
-def autopay_loan_ids(s: Session) -> list[int]:
+def autopay_loan_ids(s: DbSession) -> list[int]:
     """Active loans with autopay on and a card on file, in id order."""
     stmt = (
         select(Loan.id)
@@ -40,7 +40,7 @@ def due_cents(loan: Loan, today: date) -> int:
     return buckets_as_of([row for row in open_installments(loan) if row.due_on <= today], today).total_cents
 
 
-def collect_one(s: Session, loan_id: int, today: date) -> AutopayResult | None:
+def collect_one(s: DbSession, loan_id: int, today: date) -> AutopayResult | None:
     """Charge what one loan owes today; None when nothing is due.
 
     Raises PaymentError/CreditError (nothing written) when the card fails."""

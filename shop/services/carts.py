@@ -8,9 +8,10 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from shop.models import Cart, CartItem, Listing
+from shop.models.base import DbSession
 
 MAX_QUANTITY = 99
 
@@ -30,7 +31,7 @@ class CartLine:
         return self.listing.price_cents * self.quantity
 
 
-def load(s: Session, *, user_id: int | None = None, token: str | None = None) -> Cart | None:
+def load(s: DbSession, *, user_id: int | None = None, token: str | None = None) -> Cart | None:
     """The user's cart, or the anonymous cart of `token`; None when there is none."""
     if user_id is None and not token:
         return None
@@ -39,7 +40,7 @@ def load(s: Session, *, user_id: int | None = None, token: str | None = None) ->
     return s.scalars(stmt).first()
 
 
-def create(s: Session, *, user_id: int | None = None) -> Cart:
+def create(s: DbSession, *, user_id: int | None = None) -> Cart:
     """A new cart: the user's, or an anonymous one with a fresh token."""
     cart = Cart(user_id=user_id) if user_id is not None else Cart(token=secrets.token_urlsafe(24))
     s.add(cart)
@@ -89,7 +90,7 @@ def _own_item(cart: Cart | None, item_id: int) -> CartItem:
     return item
 
 
-def set_quantity(s: Session, cart: Cart | None, item_id: int, quantity: int) -> None:
+def set_quantity(s: DbSession, cart: Cart | None, item_id: int, quantity: int) -> None:
     item = _own_item(cart, item_id)
     if quantity == 0:
         s.delete(item)
@@ -98,11 +99,11 @@ def set_quantity(s: Session, cart: Cart | None, item_id: int, quantity: int) -> 
     item.quantity = quantity
 
 
-def remove_item(s: Session, cart: Cart | None, item_id: int) -> None:
+def remove_item(s: DbSession, cart: Cart | None, item_id: int) -> None:
     s.delete(_own_item(cart, item_id))
 
 
-def merge_into_user(s: Session, token: str | None, user_id: int) -> None:
+def merge_into_user(s: DbSession, token: str | None, user_id: int) -> None:
     """At login: move the anonymous cart's items into the user's cart.
 
     Quantities add up, capped at the stock available."""
@@ -124,6 +125,6 @@ def merge_into_user(s: Session, token: str | None, user_id: int) -> None:
     s.delete(anon)
 
 
-def clear(s: Session, cart: Cart | None) -> None:
+def clear(s: DbSession, cart: Cart | None) -> None:
     for item in list(cart.items) if cart else []:
         s.delete(item)

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from shop.models import CreditAccount, User
+from shop.models.base import DbSession
 from shop.services import ledger
 from shop.services.errors import CreditError
 
 
-def account_of(s: Session, user: User) -> CreditAccount | None:
+def account_of(s: DbSession, user: User) -> CreditAccount | None:
     return s.scalars(select(CreditAccount).filter_by(user_id=user.id)).first()
 
 
-def available_credit_cents(s: Session, account: CreditAccount) -> int:
+def available_credit_cents(s: DbSession, account: CreditAccount) -> int:
     return max(account.credit_line_cents - ledger.open_principal_cents(s, account.user_id), 0)
 
 
-def lock_account(s: Session, user: User) -> CreditAccount:
+def lock_account(s: DbSession, user: User) -> CreditAccount:
     """Take the shopper's credit-account lock (first in the fixed lock order)."""
     result = s.execute(
         update(CreditAccount)
@@ -26,7 +26,7 @@ def lock_account(s: Session, user: User) -> CreditAccount:
         .values(lock_version=CreditAccount.lock_version + 1)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for UPDATE
         raise CreditError("You do not have an approved credit line yet.")
     account = s.scalars(select(CreditAccount).filter_by(user_id=user.id)).one()
     s.refresh(account)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from shop.models import (
     CreditDecision,
     Listing,
     Order,
+    OrderPaymentKind,
     OrderStatus,
     User,
     utcnow,
 )
+from shop.models.base import DbSession
 from shop.services import orders
 from shop.services.applications import review
 
@@ -22,7 +23,7 @@ HOLD_HOURS = 48  # stock held for an order awaiting credit review
 
 
 def hold_order_for_review(
-    s: Session,
+    s: DbSession,
     user: User,
     lines: list[orders.Line],
     address: orders.Address,
@@ -35,7 +36,7 @@ def hold_order_for_review(
     if existing is not None:
         return existing
     order = orders.build_order(
-        s, user, lines, address, key, status=OrderStatus.AWAITING_CREDIT_REVIEW.value, kind="credit"
+        s, user, lines, address, key, status=OrderStatus.AWAITING_CREDIT_REVIEW, kind=OrderPaymentKind.CREDIT
     )
     order.credit_application_id = application_id
     order.hold_expires_at = utcnow() + timedelta(hours=hold_hours)
@@ -43,15 +44,13 @@ def hold_order_for_review(
     return order
 
 
-def held_order_of(s: Session, user: User) -> Order | None:
+def held_order_of(s: DbSession, user: User) -> Order | None:
     return s.scalars(
-        select(Order)
-        .filter_by(user_id=user.id, status=OrderStatus.AWAITING_CREDIT_REVIEW.value)
-        .order_by(Order.id.desc())
+        select(Order).filter_by(user_id=user.id, status=OrderStatus.AWAITING_CREDIT_REVIEW).order_by(Order.id.desc())
     ).first()
 
 
-def release_order(s: Session, order: Order) -> None:
+def release_order(s: DbSession, order: Order) -> None:
     """Cancel a held order and put its stock back."""
     for line in order.lines:
         s.execute(
@@ -60,27 +59,25 @@ def release_order(s: Session, order: Order) -> None:
             .values(stock=Listing.stock + line.quantity)
             .execution_options(synchronize_session=False)
         )
-    order.status, order.hold_expires_at = OrderStatus.CANCELLED.value, None
+    order.status, order.hold_expires_at = OrderStatus.CANCELLED, None
     s.flush()
 
 
-def finish_review(s: Session, application_id: int, approve: bool, reason: str, reviewer: str) -> CreditDecision:
+def finish_review(s: DbSession, application_id: int, approve: bool, reason: str, reviewer: str) -> CreditDecision:
     """Record a reviewer's decision; a decline cancels the held order and releases its stock."""
 
     decision = review(s, application_id, approve, reason, reviewer)
     if not approve:
         for order in s.scalars(
-            select(Order).filter_by(
-                credit_application_id=application_id, status=OrderStatus.AWAITING_CREDIT_REVIEW.value
-            )
+            select(Order).filter_by(credit_application_id=application_id, status=OrderStatus.AWAITING_CREDIT_REVIEW)
         ):
             release_order(s, order)
     return decision
 
 
-def release_expired_holds(s: Session) -> int:
+def release_expired_holds(s: DbSession) -> int:
     expired = s.scalars(
-        select(Order).where(Order.status == OrderStatus.AWAITING_CREDIT_REVIEW.value, Order.hold_expires_at < utcnow())
+        select(Order).where(Order.status == OrderStatus.AWAITING_CREDIT_REVIEW, Order.hold_expires_at < utcnow())
     ).all()
     for order in expired:
         release_order(s, order)

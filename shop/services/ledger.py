@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
-from shop.models import CreditAccount, JournalEntry, JournalTransaction, Loan
+from shop.models import CreditAccount, JournalEntry, JournalTransaction, Loan, LoanStatus
+from shop.models.base import DbSession
 
 ACCOUNTS = (
     "loan_receivable",
@@ -63,7 +64,7 @@ def credit(account: str, cents: int, **ids) -> Leg:
 
 
 def post(
-    s: Session,
+    s: DbSession,
     kind: str,
     legs: list[Leg],
     *,
@@ -99,27 +100,27 @@ def post(
     return txn
 
 
-def _balance(s: Session, account: str, **where) -> int:
+def _balance(s: DbSession, account: str, **where) -> int:
     """Debit-minus-credit balance of `account` filtered by entry columns."""
     stmt = select(func.coalesce(func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents), 0)).where(
         JournalEntry.account == account
     )
     for column, value in where.items():
         stmt = stmt.where(getattr(JournalEntry, column) == value)
-    return int(s.scalar(stmt))
+    return int(s.scalar(stmt) or 0)
 
 
-def loan_principal_cents(s: Session, loan_id: int) -> int:
+def loan_principal_cents(s: DbSession, loan_id: int) -> int:
     """Principal still owed on a loan, from the journal."""
     return _balance(s, "loan_receivable", loan_id=loan_id)
 
 
-def open_principal_cents(s: Session, user_id: int) -> int:
+def open_principal_cents(s: DbSession, user_id: int) -> int:
     """Principal a shopper owes across all their loans, from the journal."""
     return _balance(s, "loan_receivable", user_id=user_id)
 
 
-def unbalanced_transactions(s: Session) -> list[int]:
+def unbalanced_transactions(s: DbSession) -> list[int]:
     stmt = (
         select(JournalEntry.transaction_id)
         .group_by(JournalEntry.transaction_id)
@@ -128,7 +129,7 @@ def unbalanced_transactions(s: Session) -> list[int]:
     return list(s.scalars(stmt))
 
 
-def trial_balance(s: Session) -> dict[str, int]:
+def trial_balance(s: DbSession) -> dict[str, int]:
     """Debit-minus-credit per account; sums to zero when the books balance."""
     rows = s.execute(
         select(JournalEntry.account, func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents)).group_by(
@@ -138,7 +139,7 @@ def trial_balance(s: Session) -> dict[str, int]:
     return {account: int(total) for account, total in rows}
 
 
-def principal_by_loan(s: Session) -> dict[int, int]:
+def principal_by_loan(s: DbSession) -> dict[int, int]:
     rows = s.execute(
         select(
             JournalEntry.loan_id,
@@ -155,7 +156,7 @@ def principal_by_loan(s: Session) -> dict[int, int]:
     return {loan_id: int(total) for loan_id, total in rows}
 
 
-def ledger_problems(s: Session) -> list[str]:
+def ledger_problems(s: DbSession) -> list[str]:
     """Everything `flask credit check-ledger` verifies; one line per mismatch, [] when clean.
 
     * every journal transaction balances;
@@ -190,7 +191,7 @@ def ledger_problems(s: Session) -> list[str]:
             )
         if booked < 0:
             problems.append(f"loan {loan.number}: negative principal balance {booked}")
-        if loan.status == "paid_off" and (booked != 0 or unpaid != 0):
+        if loan.status == LoanStatus.PAID_OFF and (booked != 0 or unpaid != 0):
             problems.append(
                 f"loan {loan.number}: paid off but principal {booked} (journal) / {unpaid} (installments) is still open"
             )

@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from credit.allocation import Allocation
 from credit.money import allocate_by_weights, percent_of
@@ -25,11 +24,14 @@ from shop.models import (
     CreditDecision,
     Loan,
     LoanInstallment,
+    LoanPaymentKind,
     Order,
+    OrderPaymentKind,
     OrderStatus,
     User,
     utcnow,
 )
+from shop.models.base import DbSession
 from shop.services import documents, ledger, orders
 from shop.services.credit_accounts import account_of, lock_account
 from shop.services.errors import CreditError
@@ -41,7 +43,7 @@ MERCHANT_DISCOUNT_PERCENT = Decimal("3.0")  # what every merchant pays on a fina
 PROMO_SUBSIDY_PERCENT = {3: Decimal("2.5"), 6: Decimal("4.5"), 12: Decimal("8.0")}  # extra, for 0 % promos
 
 
-def applicant_legal_name(s: Session, user: User) -> str:
+def applicant_legal_name(s: DbSession, user: User) -> str:
     """The legal name on the application behind the shopper's credit line."""
     account = account_of(s, user)
     decision = s.get(CreditDecision, account.decision_id) if account else None
@@ -63,10 +65,10 @@ class Acceptance:
 
 
 def place_credit_order(
-    s: Session,
+    s: DbSession,
     user: User,
     lines: list[orders.Line],
-    address: orders.Address,
+    address: orders.Address | None,
     *,
     key: str,
     product: str,
@@ -91,10 +93,14 @@ def place_credit_order(
     if held_order is not None:
         order = held_order
         order.idempotency_key = key
+    elif address is None:
+        raise CreditError("Your checkout has expired; please enter your shipping address again.")
     else:
-        order = orders.build_order(s, user, lines, address, key, status=OrderStatus.FINANCED.value, kind="credit")
+        order = orders.build_order(
+            s, user, lines, address, key, status=OrderStatus.FINANCED, kind=OrderPaymentKind.CREDIT
+        )
     offer = chosen_offer(s, account, order, product, today)
-    decision = s.get(CreditDecision, account.decision_id)
+    decision = s.get_one(CreditDecision, account.decision_id)
     customer_id = payments.ensure_customer(user)
     down = sum(row.total_cents for row in offer.schedule if row.due_on <= today)
     charge = None
@@ -113,12 +119,12 @@ def place_credit_order(
     loan = _book_loan(s, user, order, offer, decision, product, payment_method_id, acceptance, today)
     if charge is not None:
         _record_down_payment(s, loan, charge, key, today)
-    order.status, order.paid_at, order.hold_expires_at = OrderStatus.FINANCED.value, utcnow(), None
+    order.status, order.paid_at, order.hold_expires_at = OrderStatus.FINANCED, utcnow(), None
     s.flush()
     return order, loan
 
 
-def _placed(s: Session, user: User, key: str) -> tuple[Order, Loan] | None:
+def _placed(s: DbSession, user: User, key: str) -> tuple[Order, Loan] | None:
     order = orders.find_by_key(s, user, key)
     if order is None:
         return None
@@ -144,7 +150,7 @@ def _merchant_split(order: Order, product: str) -> tuple[list[tuple[int, int]], 
 
 
 def _book_loan(
-    s: Session,
+    s: DbSession,
     user: User,
     order: Order,
     offer: Offer,
@@ -215,14 +221,14 @@ def _book_loan(
     return loan
 
 
-def _record_down_payment(s: Session, loan: Loan, charge: payments.ChargeResult, key: str, today: date) -> None:
+def _record_down_payment(s: DbSession, loan: Loan, charge: payments.ChargeResult, key: str, today: date) -> None:
     """The down payment (or pay-in-4's first payment) is collected at checkout."""
     due = [row for row in loan.installments if row.due_on <= today]
     allocation = Allocation(
         current_principal_cents=sum(r.principal_cents for r in due),
         current_interest_cents=sum(r.interest_cents for r in due),
     )
-    apply_and_post(s, loan, allocation, charge, "down_payment", key + ":down", today)
+    apply_and_post(s, loan, allocation, charge, LoanPaymentKind.DOWN_PAYMENT, key + ":down", today)
 
 
 def disclosure_dict(d) -> dict:

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy.orm import Session
-
 from credit.offers import Offer, build_offer, eligible_terms, teaser_monthly_cents
 from shop.formatting import format_money
 from shop.models import CreditAccount, Listing, Order, User
+from shop.models.base import DbSession
 from shop.services import policies
 from shop.services.applications import credit_cart
 from shop.services.credit_accounts import account_of, available_credit_cents
@@ -19,7 +18,7 @@ from shop.services.errors import CreditError
 ListingLines = Sequence[tuple[Listing, int]]
 
 
-def offers_for(s: Session, user: User, lines: ListingLines, today: date) -> list[Offer]:
+def offers_for(s: DbSession, user: User, lines: ListingLines, today: date) -> list[Offer]:
     """Offers for this cart under the shopper's approved line and tier."""
     account = account_of(s, user)
     if account is None or not account.tier or not lines:
@@ -33,7 +32,7 @@ def offers_for(s: Session, user: User, lines: ListingLines, today: date) -> list
     return [build_offer(t, cart.total_cents, today) for t in terms]
 
 
-def teaser_cents(s: Session, lines: ListingLines) -> int | None:
+def teaser_cents(s: DbSession, lines: ListingLines) -> int | None:
     """The "as low as" monthly example for these lines (a listing page passes one
     line): the most restrictive scene of the lines, their total, the promotions
     every line offers.  None when an item is not financeable."""
@@ -46,7 +45,7 @@ def teaser_cents(s: Session, lines: ListingLines) -> int | None:
     )
 
 
-def chosen_offer(s: Session, account: CreditAccount, order: Order, product: str, today: date) -> Offer:
+def chosen_offer(s: DbSession, account: CreditAccount, order: Order, product: str, today: date) -> Offer:
     """The offer `product` for this order as it stands now; CreditError when it no longer fits."""
     _, policy = policies.active(s)
     cart = credit_cart([(line.listing, line.quantity) for line in order.lines])

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from shop.gateways import stripe as payments
-from shop.models import Listing, Order, OrderLine, OrderStatus, Payment, User, utcnow
+from shop.models import CardPaymentKind, Listing, Order, OrderLine, OrderStatus, Payment, PaymentStatus, User, utcnow
+from shop.models.base import DbSession
 from shop.services.errors import CheckoutError, NeedsAuthentication, OutOfStock
 
 __all__ = ["CheckoutError", "NeedsAuthentication", "OutOfStock"]  # the errors callers catch as orders.*
@@ -46,14 +46,14 @@ def new_order_number() -> str:
     return "IM-" + secrets.token_hex(4).upper()
 
 
-def find_by_key(s: Session, user: User, key: str) -> Order | None:
+def find_by_key(s: DbSession, user: User, key: str) -> Order | None:
     order = s.scalars(select(Order).filter_by(idempotency_key=key)).first()
     if order is not None and order.user_id != user.id:
         raise CheckoutError("This checkout link is not valid for your account.")
     return order
 
 
-def take_stock(s: Session, lines: list[Line]) -> dict[int, Listing]:
+def take_stock(s: DbSession, lines: list[Line]) -> dict[int, Listing]:
     """Decrement stock atomically for every line, in listing-id order.
 
     Each UPDATE succeeds only if the listing is active and has enough stock,
@@ -66,7 +66,7 @@ def take_stock(s: Session, lines: list[Line]) -> dict[int, Listing]:
             .values(stock=Listing.stock - line.quantity)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for UPDATE
             listing = s.get(Listing, line.listing_id)
             s.refresh(listing) if listing is not None else None
             title = listing.title if listing else "An item"
@@ -76,13 +76,13 @@ def take_stock(s: Session, lines: list[Line]) -> dict[int, Listing]:
                 if left == 0
                 else f"Sorry, only {left} of “{title}” left; please reduce the quantity in your cart."
             )
-        taken[line.listing_id] = s.get(Listing, line.listing_id)
+        taken[line.listing_id] = s.get_one(Listing, line.listing_id)
     for listing in taken.values():
         s.refresh(listing)
     return taken
 
 
-def _insert_order(s: Session, user: User, address: Address, key: str, status: str, kind: str) -> Order:
+def _insert_order(s: DbSession, user: User, address: Address, key: str, status: str, kind: str) -> Order:
     order = Order(
         number=new_order_number(),
         user_id=user.id,
@@ -105,12 +105,12 @@ def _insert_order(s: Session, user: User, address: Address, key: str, status: st
 
 
 def build_order(
-    s: Session,
+    s: DbSession,
     user: User,
     lines: list[Line],
     address: Address,
     key: str,
-    status: str = OrderStatus.PAID.value,
+    status: str = OrderStatus.PAID,
     kind: str = "card",
 ) -> Order:
     """Insert the order, take the stock, add the lines and the total."""
@@ -139,7 +139,7 @@ def build_order(
 
 
 def place_paid_order(
-    s: Session,
+    s: DbSession,
     user: User,
     lines: list[Line],
     address: Address,
@@ -157,10 +157,10 @@ def place_paid_order(
     if existing is not None:
         return existing
     try:
-        order = build_order(s, user, lines, address, key)
+        with s.begin_nested():  # a savepoint: a lost race undoes only this insert, not the caller's work
+            order = build_order(s, user, lines, address, key)
     except IntegrityError:
         # A concurrent submit of the same checkout won the unique key.
-        s.rollback()
         existing = find_by_key(s, user, key)
         if existing is None:
             raise
@@ -184,12 +184,12 @@ def place_paid_order(
     s.add(
         Payment(
             order=order,
-            kind="full",
+            kind=CardPaymentKind.FULL,
             stripe_payment_intent_id=result.payment_intent_id,
             stripe_charge_id=result.charge_id,
             amount_cents=result.amount_cents,
             currency=order.currency,
-            status="succeeded",
+            status=PaymentStatus.SUCCEEDED,
         )
     )
     s.flush()
@@ -207,10 +207,10 @@ def _authenticated_payment(payment_intent_id: str, order: Order, customer_id: st
     return result
 
 
-def orders_of(s: Session, user: User) -> list[Order]:
+def orders_of(s: DbSession, user: User) -> list[Order]:
     return list(s.scalars(select(Order).filter_by(user_id=user.id).order_by(Order.created_at.desc(), Order.id.desc())))
 
 
-def order_of(s: Session, user: User, number: str) -> Order | None:
+def order_of(s: DbSession, user: User, number: str) -> Order | None:
     """The user's own order by number; None for anyone else's."""
     return s.scalars(select(Order).filter_by(number=number, user_id=user.id)).first()

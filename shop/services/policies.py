@@ -7,10 +7,10 @@ import hashlib
 import json
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from credit.policy import DEFAULT_POLICY, Policy
 from shop.models import PolicyVersion, utcnow
+from shop.models.base import DbSession
 
 _PARSED: dict[tuple[str, str], Policy] = {}
 
@@ -26,7 +26,7 @@ def as_policy(row: PolicyVersion) -> Policy:
     return policy
 
 
-def ensure_default(s: Session) -> PolicyVersion:
+def ensure_default(s: DbSession) -> PolicyVersion:
     """The active policy version, seeding the default one when there is none."""
     row = s.scalars(select(PolicyVersion).filter_by(active=True)).first()
     if row is not None:
@@ -41,17 +41,17 @@ def ensure_default(s: Session) -> PolicyVersion:
     return row
 
 
-def active(s: Session) -> tuple[PolicyVersion, Policy]:
+def active(s: DbSession) -> tuple[PolicyVersion, Policy]:
     row = ensure_default(s)
     return row, as_policy(row)
 
 
-def by_version(s: Session, version: str) -> Policy:
+def by_version(s: DbSession, version: str) -> Policy:
     row = s.scalars(select(PolicyVersion).filter_by(version=version)).one()
     return as_policy(row)
 
 
-def add_version(s: Session, document: dict, activate: bool = False) -> PolicyVersion:
+def add_version(s: DbSession, document: dict, activate: bool = False) -> PolicyVersion:
     """Store a new version (validated); optionally make it the active one."""
     Policy.from_dict(document)
     row = PolicyVersion(version=document["version"], document=document)
@@ -62,7 +62,7 @@ def add_version(s: Session, document: dict, activate: bool = False) -> PolicyVer
     return row
 
 
-def activate_version(s: Session, version: str) -> None:
+def activate_version(s: DbSession, version: str) -> None:
     s.execute(update(PolicyVersion).values(active=False))
     row = s.scalars(select(PolicyVersion).filter_by(version=version)).one()
     row.active, row.activated_at = True, utcnow()

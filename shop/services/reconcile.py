@@ -20,11 +20,11 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from shop.formatting import format_money
 from shop.gateways import stripe as payments
 from shop.models import LoanPayment, Payment
+from shop.models.base import DbSession
 
 OUR_KEYS = ("checkout_key", "payment_key")
 
@@ -39,7 +39,7 @@ class Orphan:
     refundable_cents: int  # 0 when it was refunded in full already
 
 
-def _known_intent_ids(s: Session) -> set[str]:
+def _known_intent_ids(s: DbSession) -> set[str]:
     ids = set(s.scalars(select(Payment.stripe_payment_intent_id)))
     ids |= set(
         s.scalars(select(LoanPayment.stripe_payment_intent_id).where(LoanPayment.stripe_payment_intent_id.is_not(None)))
@@ -47,7 +47,7 @@ def _known_intent_ids(s: Session) -> set[str]:
     return ids
 
 
-def find_orphans(s: Session, *, min_age_seconds: int = 0, now: float | None = None) -> list[Orphan]:
+def find_orphans(s: DbSession, *, min_age_seconds: int = 0, now: float | None = None) -> list[Orphan]:
     """Succeeded PaymentIntents of ours with no matching row, oldest first."""
     now = time.time() if now is None else now
     known = _known_intent_ids(s)
@@ -74,7 +74,7 @@ def find_orphans(s: Session, *, min_age_seconds: int = 0, now: float | None = No
     return found
 
 
-def reconcile_orphans(s: Session, *, min_age_seconds: int = 0, dry_run: bool = False) -> list[str]:
+def reconcile_orphans(s: DbSession, *, min_age_seconds: int = 0, dry_run: bool = False) -> list[str]:
     """Refund every orphan that still holds money; one line per refund made
     (or, with dry_run, per refund that would be made).  Raises
     payments.PaymentError (GatewayUnavailable) when Stripe cannot be reached."""

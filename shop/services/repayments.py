@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from credit.allocation import Allocation, OpenInstallment, allocate_payment, buckets_as_of
 from credit.schedule import Installment
@@ -16,12 +15,15 @@ from credit.servicing import accrued_interest_cents, reamortize
 from shop.formatting import format_money
 from shop.gateways import stripe as payments
 from shop.models import (
+    InstallmentKind,
     Loan,
     LoanInstallment,
     LoanPayment,
+    LoanStatus,
     User,
     utcnow,
 )
+from shop.models.base import DbSession
 from shop.services import ledger
 from shop.services.credit_accounts import lock_account
 from shop.services.errors import CreditError
@@ -75,7 +77,7 @@ def payoff_quote(loan: Loan, as_of: date) -> PayoffQuote:
     Interest earned = unpaid interest of installments already due, plus
     interest accrued on the outstanding principal since the later of the
     last due date reached and the loan's start."""
-    rows = [i for i in loan.installments if i.kind == "installment"]
+    rows = [i for i in loan.installments if i.kind == InstallmentKind.INSTALLMENT]
     principal = sum(i.principal_cents - i.paid_principal_cents for i in loan.installments)
     reached = [i for i in rows if i.due_on <= as_of]
     billed = sum(i.interest_cents - i.paid_interest_cents for i in reached)
@@ -90,7 +92,7 @@ def payoff_quote(loan: Loan, as_of: date) -> PayoffQuote:
 
 
 def record_repayment(
-    s: Session,
+    s: DbSession,
     user: User,
     loan: Loan,
     *,
@@ -113,7 +115,7 @@ def record_repayment(
     if done is not None:  # a concurrent submit of the same form finished while we waited for the lock
         return Receipt(done, Allocation(**done.allocation))
     s.refresh(loan)
-    if loan.status != "active":
+    if loan.status != LoanStatus.ACTIVE:
         raise CreditError("This loan is already paid off.")
     allocation, amount = _allocation_for(loan, kind, amount_cents, today)
     charge = payments.charge(
@@ -165,7 +167,7 @@ def _allocation_for(loan: Loan, kind: str, amount_cents: int | None, today: date
 
 
 def apply_and_post(
-    s: Session, loan: Loan, allocation: Allocation, charge: payments.ChargeResult, kind: str, key: str, today: date
+    s: DbSession, loan: Loan, allocation: Allocation, charge: payments.ChargeResult, kind: str, key: str, today: date
 ) -> LoanPayment:
     principal, interest, fees = _apply(loan, allocation, kind == "payoff", today)
     ids = {"loan_id": loan.id, "user_id": loan.user_id}
@@ -276,7 +278,7 @@ def _fill(rows: list[LoanInstallment], part: str, amount: int) -> None:
 
 
 def _close(loan: Loan) -> None:
-    loan.status, loan.paid_off_at = "paid_off", utcnow()
+    loan.status, loan.paid_off_at = LoanStatus.PAID_OFF, utcnow()
     for row in loan.installments:
         row.interest_cents = max(row.paid_interest_cents, 0) if not row.is_paid else row.interest_cents
         if row.paid_at is None:

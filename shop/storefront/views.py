@@ -59,12 +59,7 @@ def listing(listing_id: int):
     item = db.session.get(Listing, listing_id)
     if item is None or not item.active:
         abort(404)
-    return render_template(
-        "storefront/listing.html",
-        listing=item,
-        form=AddToCartForm(),
-        teaser_cents=offers.teaser_cents(db.session, [(item, 1)]),
-    )
+    return _listing_page(item, AddToCartForm())
 
 
 @bp.get("/media/<path:filename>")
@@ -92,6 +87,11 @@ def cart():
     return _render_cart()
 
 
+def _listing_page(item: Listing, form: AddToCartForm, status: int = 200):
+    teaser = offers.teaser_cents(db.session, [(item, 1)])
+    return render_template("storefront/listing.html", listing=item, form=form, teaser_cents=teaser), status
+
+
 @bp.post("/cart/add/<int:listing_id>")
 def cart_add(listing_id: int):
     item = db.session.get(Listing, listing_id)
@@ -99,23 +99,13 @@ def cart_add(listing_id: int):
         abort(404)
     form = AddToCartForm()
     if not form.validate_on_submit():
-        return render_template(
-            "storefront/listing.html",
-            listing=item,
-            form=form,
-            teaser_cents=offers.teaser_cents(db.session, [(item, 1)]),
-        ), 400
+        return _listing_page(item, form, 400)
     try:
-        carts.add_item(current_cart(db.session, create=True), item, form.quantity.data)
+        carts.add_item(current_cart(db.session, create=True) or abort(500), item, form.quantity.data)
     except carts.CartError as e:
         db.session.rollback()
         form.quantity.errors.append(str(e))
-        return render_template(
-            "storefront/listing.html",
-            listing=item,
-            form=form,
-            teaser_cents=offers.teaser_cents(db.session, [(item, 1)]),
-        ), 409
+        return _listing_page(item, form, 409)
     db.session.commit()
     flash(f"Added “{item.title}” to your cart.", "success")
     return redirect(url_for("storefront.cart"))

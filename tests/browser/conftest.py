@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.databases import SqliteDatabases
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,8 +30,6 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def databases(request, media_dir):
-    from tests.conftest import SqliteDatabases
-
     factory = SqliteDatabases(media_dir)
     factory.backend = "sqlite"
     return factory
@@ -72,16 +72,6 @@ def screenshot(page):
         return path
 
     return take
-
-
-def fill_card(page, number: str) -> None:
-    """Type a test card into the (local) Stripe.js card element."""
-    card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").fill(number)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("34")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("62701")
 
 
 @pytest.fixture

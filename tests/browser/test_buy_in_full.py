@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from shop.models import Listing, Order
-from tests.browser.conftest import fill_card
+from tests.support.browser import fill_card
 
 
 def test_shopper_registers_buys_a_phone_with_card_4242_and_sees_the_confirmation(page, screenshot, session):

@@ -9,7 +9,7 @@ import re
 from sqlalchemy import select
 
 from shop.models import Loan, Order
-from tests.browser.conftest import fill_card
+from tests.support.browser import fill_card
 
 MONEY = re.compile(r"\$[\d,]+\.\d{2}")
 

@@ -20,9 +20,10 @@ from credit.policy import DEFAULT_POLICY
 from credit.scorecard import default_scorecard
 from shop import pii
 from shop.extensions import db
-from shop.models import Cart, CartItem, CreditApplication, CreditDecision, Listing, Loan, Order, PolicyVersion, User
+from shop.models import Cart, CartItem, CreditApplication, CreditDecision, Loan, Order, PolicyVersion, User
 from shop.services import applications, policies, repayments
-from tests.conftest import AuthActions, Shopper, accept_offer, apply_for_credit
+from tests.support.builders import listing_by_sku
+from tests.support.web import AuthActions, Shopper, accept_offer, apply_for_credit
 
 LAPTOP, PHONE = "VC-LTP-01", "VC-PHN-01"  # $1,299 and $899, both electronics
 LAPTOP_CENTS = 129900
@@ -55,14 +56,10 @@ _ips = itertools.count(1)
 # --- helpers -------------------------------------------------------------------
 
 
-def _listing(session, sku: str) -> Listing:
-    return session.scalars(select(Listing).filter_by(sku=sku)).one()
-
-
 def _ready(client, stripe_base, session, sku=LAPTOP, **address):
     """A logged-in client with `sku` in the cart and an address entered."""
     shopper = Shopper(client, stripe_base)
-    shopper.add(_listing(session, sku).id)
+    shopper.add(listing_by_sku(session, sku).id)
     assert shopper.enter_address(**address).status_code == 302
     return shopper
 
@@ -112,7 +109,7 @@ def _submit(app, email, sku=LAPTOP, shipping="IL", meta=None, today=None, **answ
         s = db.session
         user = s.scalars(select(User).filter_by(email=email)).one()
         application, decision = applications.submit_application(
-            s, user, _data(**answers), meta or _meta(), [(_listing(s, sku), 1)], shipping, today=today
+            s, user, _data(**answers), meta or _meta(), [(listing_by_sku(s, sku), 1)], shipping, today=today
         )
         s.commit()
         return {**decision.result, "application_id": application.id, "decision_id": decision.id}
@@ -415,7 +412,7 @@ def test_a_referred_shopper_gets_a_held_order_with_stock_taken_and_an_empty_cart
     app, auth, client, stripe_base, session
 ):
     auth.login()
-    stock_before = _listing(session, LAPTOP).stock
+    stock_before = listing_by_sku(session, LAPTOP).stock
     _ready(client, stripe_base, session)
     assert apply_for_credit(client, **BORDERLINE_FORM).status_code == 302
     [application] = _applications(app, session)
@@ -427,7 +424,7 @@ def test_a_referred_shopper_gets_a_held_order_with_stock_taken_and_an_empty_cart
     hold = order.hold_expires_at if order.hold_expires_at.tzinfo else order.hold_expires_at.replace(tzinfo=UTC)
     assert hold > datetime.now(UTC)
     session.expire_all()
-    assert _listing(session, LAPTOP).stock == stock_before - 1
+    assert listing_by_sku(session, LAPTOP).stock == stock_before - 1
 
     page = client.get("/checkout/credit")
     text_ = _page_text(page)

@@ -87,7 +87,7 @@ def test_portals_are_guarded_by_role(auth, client, email, path, status):
 
 
 def test_login_redirect_ignores_offsite_next(client, auth):
-    from tests.conftest import csrf_token
+    from tests.support.web import csrf_token
 
     token = csrf_token(client)
     response = client.post(

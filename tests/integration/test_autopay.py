@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from shop.models import Listing, Loan, LoanPayment
-from tests.conftest import accept_offer, apply_for_credit
+from tests.support.web import accept_offer, apply_for_credit
 
 
 def _loan_with_card(shopper, auth, session, client, stripe_base, card):

@@ -7,11 +7,8 @@ import threading
 import requests
 from sqlalchemy import func, select
 
-from shop.models import Listing, Order, Payment
-
-
-def _listing(session, sku):
-    return session.scalars(select(Listing).filter_by(sku=sku)).one()
+from shop.models import Order, Payment
+from tests.support.builders import listing_by_sku
 
 
 def _stripe_payment_intents(stripe_base):
@@ -21,7 +18,7 @@ def _stripe_payment_intents(stripe_base):
 
 def _ready(shopper, auth, session, sku="VC-PHN-01", quantity=1):
     auth.login()
-    shopper.add(_listing(session, sku).id, quantity)
+    shopper.add(listing_by_sku(session, sku).id, quantity)
     assert shopper.enter_address().status_code == 302
 
 
@@ -35,7 +32,7 @@ def test_shopper_pays_in_full_and_sees_the_order(shopper, auth, session, client,
     session.expire_all()
     order = session.scalars(select(Order)).one()
     assert order.total_cents == 179800 and order.status == "paid" and order.ship_region == "IL"
-    assert _listing(session, "VC-PHN-01").stock == 23
+    assert listing_by_sku(session, "VC-PHN-01").stock == 23
     [payment] = order.payments
     stripe_pi = [pi for pi in _stripe_payment_intents(stripe_base) if pi["id"] == payment.stripe_payment_intent_id]
     assert stripe_pi[0]["status"] == "succeeded" and stripe_pi[0]["amount"] == 179800
@@ -53,7 +50,7 @@ def test_declined_card_gives_a_message_and_no_order_and_keeps_stock(shopper, aut
     assert "Your card was declined." in response.get_data(as_text=True)
     session.expire_all()
     assert session.scalar(select(func.count(Order.id))) == 0
-    assert _listing(session, "VC-PHN-01").stock == 25
+    assert listing_by_sku(session, "VC-PHN-01").stock == 25
     assert "Aurora X12" in client.get("/cart").get_data(as_text=True)
 
 
@@ -116,7 +113,7 @@ def test_a_payment_intent_of_another_checkout_is_refused(shopper, auth, session,
 
 def test_bad_address_gets_errors_next_to_fields(shopper, auth, session):
     auth.login()
-    shopper.add(_listing(session, "VC-PHN-01").id, 1)
+    shopper.add(listing_by_sku(session, "VC-PHN-01").id, 1)
     response = shopper.enter_address(postal_code="ABCDE", region="", city="")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -125,9 +122,9 @@ def test_bad_address_gets_errors_next_to_fields(shopper, auth, session):
 
 def test_last_unit_goes_to_one_shopper_and_the_other_gets_a_message(app, session, stripe_base):
     """Two shoppers with the last unit in their carts pay one after the other."""
-    from tests.conftest import AuthActions, Shopper
+    from tests.support.web import AuthActions, Shopper
 
-    console = _listing(session, "VC-GAM-01")  # stock 1
+    console = listing_by_sku(session, "VC-GAM-01")  # stock 1
     a, b = app.test_client(), app.test_client()
     for client, email in ((a, "a@example.com"), (b, "b@example.com")):
         AuthActions(client).register(email)
@@ -139,16 +136,16 @@ def test_last_unit_goes_to_one_shopper_and_the_other_gets_a_message(app, session
     assert second.status_code == 409
     assert "just sold out" in second.get_data(as_text=True)
     session.expire_all()
-    assert _listing(session, "VC-GAM-01").stock == 0
+    assert listing_by_sku(session, "VC-GAM-01").stock == 0
     assert session.scalar(select(func.count(Order.id))) == 1
     assert len([pi for pi in _stripe_payment_intents(stripe_base) if pi["status"] == "succeeded"]) == 1
 
 
 def test_concurrent_buyers_of_the_last_unit_one_wins(app, session, stripe_base):
     """Two shoppers submit at the same moment (row locks on PostgreSQL, the write lock on SQLite)."""
-    from tests.conftest import AuthActions, Shopper
+    from tests.support.web import AuthActions, Shopper
 
-    console = _listing(session, "VC-GAM-01")
+    console = listing_by_sku(session, "VC-GAM-01")
     prepared = []
     for email in ("a@example.com", "b@example.com"):
         client = app.test_client()
@@ -157,7 +154,7 @@ def test_concurrent_buyers_of_the_last_unit_one_wins(app, session, stripe_base):
         s.add(console.id, 1)
         s.enter_address()
         _, secret, key = s.payment_page()
-        from tests.conftest import csrf_token, save_card
+        from tests.support.web import csrf_token, save_card
 
         save_card(stripe_base, secret, "4242424242424242")
         prepared.append(
@@ -183,5 +180,5 @@ def test_concurrent_buyers_of_the_last_unit_one_wins(app, session, stripe_base):
     [t.join(60) for t in threads]
     assert sorted(results) == [302, 409]
     session.expire_all()
-    assert _listing(session, "VC-GAM-01").stock == 0
+    assert listing_by_sku(session, "VC-GAM-01").stock == 0
     assert session.scalar(select(func.count(Order.id))) == 1

@@ -16,7 +16,7 @@ from credit.servicing import accrued_interest_cents
 from shop.formatting import format_money
 from shop.models import CreditAccount, Listing, Loan, LoanPayment
 from shop.services import ledger
-from tests.conftest import AuthActions, Shopper, accept_offer, apply_for_credit, csrf_token, save_card
+from tests.support.web import AuthActions, Shopper, accept_offer, apply_for_credit, csrf_token, save_card
 
 PAYMENT_KEY_RE = re.compile(r'name="payment_key" type="hidden" value="([^"]+)"')
 SECRET_RE = re.compile(r'data-client-secret="(seti_[^"]+)"')

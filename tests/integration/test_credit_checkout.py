@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, text
 
 from shop.models import CreditApplication, JournalEntry, Listing, Loan, Order
-from tests.conftest import accept_offer, apply_for_credit
+from tests.support.web import accept_offer, apply_for_credit
 
 
 def _ready(shopper, auth, session, sku="VC-LTP-01", quantity=1):

@@ -27,7 +27,8 @@ from shop.models import (
     utcnow,
 )
 from shop.services import applications, ledger, policies
-from tests.conftest import accept_offer, apply_for_credit
+from tests.support.builders import listing_by_sku
+from tests.support.web import accept_offer, apply_for_credit
 
 STRIPE_AUTH = ("sk_test_installmall", "")
 
@@ -38,8 +39,8 @@ def credit(app, *args: str):
 
 
 def _listing(session, sku: str) -> Listing:
-    session.expire_all()
-    return session.scalars(select(Listing).filter_by(sku=sku)).one()
+    session.expire_all()  # see the stock the app just wrote
+    return listing_by_sku(session, sku)
 
 
 def _referred(auth, shopper, session, client, sku: str = "VC-LTP-01") -> tuple[int, Order]:

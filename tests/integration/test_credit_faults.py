@@ -28,7 +28,8 @@ from shop.models import (
     User,
 )
 from shop.services import ledger, offers
-from tests.conftest import KEY_RE, SECRET_RE, AuthActions, Shopper, apply_for_credit, csrf_token, save_card
+from tests.support.builders import listing_by_sku
+from tests.support.web import KEY_RE, SECRET_RE, AuthActions, Shopper, apply_for_credit, csrf_token, save_card
 
 SHOPPER = "shopper@example.com"
 LAPTOP = "VC-LTP-01"
@@ -38,8 +39,8 @@ STRIPE_AUTH = ("sk_test_installmall", "")
 # --- arranging ------------------------------------------------------------------
 
 
-def _listing(session, sku=LAPTOP) -> Listing:
-    return session.scalars(select(Listing).filter_by(sku=sku)).one()
+def _listing(session, sku: str = LAPTOP) -> Listing:
+    return listing_by_sku(session, sku)
 
 
 def _approved_shopper(app, stripe_base, session, sku=LAPTOP, stock=None):

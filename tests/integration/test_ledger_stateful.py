@@ -25,7 +25,7 @@ from credit.allocation import buckets_as_of
 from shop.extensions import db
 from shop.models import CreditAccount, JournalEntry, Listing, Loan, LoanPayment, User
 from shop.services import credit_accounts, errors, ledger, offers, repayments
-from tests.integration.test_ledger import approved_shopper, book, saved_card, schedule_outstanding_cents
+from tests.support.builders import approved_shopper, book, saved_card, schedule_outstanding_cents
 
 SETTINGS = settings(
     max_examples=15,

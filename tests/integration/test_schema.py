@@ -24,10 +24,10 @@ def _empty_database(databases) -> str:
 
 def test_flask_db_upgrade_builds_an_empty_database_and_autogenerate_finds_nothing(databases, stripe_base, media_dir):
     from app import create_app
-    from tests.conftest import _test_config
+    from tests.support.databases import app_config
 
     url = _empty_database(databases)
-    app = create_app(_test_config(url, stripe_base, media_dir))
+    app = create_app(app_config(url, stripe_base, media_dir))
     try:
         with app.app_context():
             upgrade()  # what `flask db upgrade` runs

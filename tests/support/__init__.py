@@ -1,0 +1,1 @@
+"""Test helpers as plain modules (imported by conftest.py and by test modules)."""
