@@ -5,6 +5,7 @@ autogenerate) sees the whole schema.  The names are re-exported here:
 `from shop.models import Loan, OrderStatus`.
 """
 
+from shop.models.audit import AuditEntry
 from shop.models.base import utcnow
 from shop.models.carts import Cart, CartItem
 from shop.models.catalog import Listing, Scene
@@ -29,6 +30,7 @@ from shop.models.orders import Order, OrderLine, Payment, Refund, StripeEvent
 from shop.models.users import Merchant, User
 
 __all__ = [
+    "AuditEntry",
     "ApplicationStatus",
     "CardPaymentKind",
     "DecisionOutcome",
