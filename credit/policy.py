@@ -389,7 +389,7 @@ def _dec(value: Any, path: str, low: str = "0", high: str | None = None) -> Deci
 
 
 def _choice(value: Any, allowed: tuple[str, ...], path: str) -> str:
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         raise PolicyError(f"{path}: must be one of {', '.join(allowed)}, got {value!r}")
     return value
 
