@@ -34,14 +34,14 @@ from itertools import pairwise
 from typing import Final
 
 from credit.errors import CreditInputError
-from credit.money import require_cents
+from credit.money import require_cents, round_decimal
 from credit.schedule import add_months, count_back_months, is_month_end
 
 Payment = tuple[date, int]
 """``(due_on, amount_cents)``."""
 
-APR_DECIMALS: Final = Decimal("0.000001")
-"""The unrounded APR is returned with 6 decimals (percent)."""
+APR_PLACES: Final = 6
+"""The unrounded APR is returned with 6 decimals (percent), rounded half up."""
 
 _TOLERANCE: Final = 1e-13
 
@@ -288,7 +288,7 @@ def annual_percentage_rate(
     if not all(type(amount) is int and amount >= 0 for _, amount in ordered):
         raise CreditInputError("payments", "amounts must be int minor units >= 0")
     if sum(amount for _, amount in ordered) == amount_financed_cents:
-        return Decimal(0).quantize(APR_DECIMALS)
+        return round_decimal(Decimal(0), APR_PLACES)
     dates = [due_on for due_on, _ in ordered]
     period = parse_unit_period(unit_period) if unit_period else infer_unit_period(advance_on, dates)
     schedule_day = max(due_on.day for due_on in dates)
@@ -298,4 +298,4 @@ def annual_percentage_rate(
         whole = int(time + 1e-12)
         terms.append((float(amount), whole, max(time - whole, 0.0)))
     unit_rate = _solve_unit_rate(float(amount_financed_cents), terms)
-    return Decimal(repr(unit_rate * period.per_year * 100)).quantize(APR_DECIMALS)
+    return round_decimal(Decimal(repr(unit_rate * period.per_year * 100)), APR_PLACES)

@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from credit.disclosure import Disclosure, build_disclosure
-from credit.money import percent_of, require_cents
+from credit.money import div_round, percent_of, require_cents
 from credit.policy import OfferRow, Policy
 from credit.schedule import (
     Installment,
@@ -153,7 +153,7 @@ def _terms_for_row(row: OfferRow, amount_cents: int, available_cents: int, polic
         if not policy.top_up_enabled:
             return None
         needed = amount_cents - available_cents
-        percent = Decimal(-(-needed * 100 // amount_cents))  # whole percent, rounded up
+        percent = Decimal(div_round(needed * 100, amount_cents, ROUND_CEILING))  # whole percent, rounded up
         if percent > policy.max_down_payment_percent:
             return None
         down, topped_up = percent_of(amount_cents, percent), True

@@ -290,9 +290,11 @@ def _amortize(
     return rows
 
 
-def _growth_factors(rate: Decimal, days: list[int], basis: int) -> list[float]:
-    per_day = float(rate) / basis
-    return [1.0 + per_day * period for period in days]
+def _growth(rate: Decimal, days: list[int], basis: int) -> tuple[int, list[int]]:
+    """Each period's growth factor ``1 + rate*days/basis`` as ``g / scale`` (exact integers)."""
+    numerator, denominator = rate_ratio(rate)
+    scale = denominator * basis
+    return scale, [scale + numerator * period for period in days]
 
 
 def level_payment_cents(financed_cents: int, rate: Decimal, days: list[int], basis: int) -> int:
@@ -300,24 +302,27 @@ def level_payment_cents(financed_cents: int, rate: Decimal, days: list[int], bas
 
     Solves ``financed = payment * sum_k prod_{j<=k} 1/(1 + rate*days_j/basis)``,
     which is the closed-form annuity ``P*r / (1 - (1+r)**-n)`` when all
-    periods are equal, rounded half up to a whole minor unit.
+    periods are equal, exactly (integer ratios), rounded once half up.
     """
     if rate == 0:
         return div_round(financed_cents, len(days))
-    discount, present_value = 1.0, 0.0
-    for factor in _growth_factors(rate, days, basis):
-        discount /= factor
-        present_value += discount
-    return int(financed_cents / present_value + 0.5)
+    scale, growth = _growth(rate, days, basis)
+    # present value = top / bottom, by Horner from the last period: v_k = (1 + v_(k+1)) * scale / growth_k
+    top, bottom = 0, 1
+    for factor in reversed(growth):
+        top, bottom = scale * (top + bottom), factor * bottom
+    return div_round(financed_cents * bottom, top)
 
 
-def _future_value_factor(rate: Decimal, days: list[int], basis: int) -> float:
-    """How much one extra minor unit of payment moves the final balance."""
-    total, growth = 0.0, 1.0
-    for factor in reversed(_growth_factors(rate, days, basis)[1:]):
-        total += growth
-        growth *= factor
-    return total + growth
+def _payment_step(drift: int, rate: Decimal, days: list[int], basis: int) -> int:
+    """How many minor units of payment remove ``drift`` from the last installment:
+    ``drift`` over the future value of one unit paid every period after the first."""
+    scale, growth = _growth(rate, days[1:], basis)
+    # future value = top / bottom, by Horner from the second period: w = 1 + growth_j / scale * w
+    top, bottom = 1, 1
+    for factor in growth:
+        top, bottom = scale * bottom + factor * top, scale * bottom
+    return div_round(drift * bottom, top)
 
 
 # ---------------------------------------------------------------- public schedules
@@ -360,7 +365,7 @@ def level_payment_schedule(
         drift = rows[-1].total_cents - payment
         if abs(drift) < months:
             break
-        step = round(drift / _future_value_factor(rate, plan.days, plan.basis)) or (1 if drift > 0 else -1)
+        step = _payment_step(drift, rate, plan.days, plan.basis) or (1 if drift > 0 else -1)
         payment += step
         rows = _amortize(
             plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment, plan.first_number
@@ -448,6 +453,7 @@ def monthly_payment_cents(principal_cents: int, annual_rate: Decimal, months: in
     rate = check_rate(annual_rate)
     if rate == 0:
         return div_round(principal_cents, months)
-    monthly = rate / 12
-    payment = Decimal(principal_cents) * monthly / (1 - (1 + monthly) ** -months)
-    return int(payment.to_integral_value(rounding="ROUND_HALF_UP"))
+    numerator, denominator = rate_ratio(rate)
+    scale = 12 * denominator  # 1 + r = (scale + numerator) / scale
+    grown = (scale + numerator) ** months
+    return div_round(principal_cents * numerator * grown, scale * (grown - scale**months))
