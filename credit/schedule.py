@@ -420,18 +420,23 @@ def promo_schedule(
     return _with_down_payment(plan, rows)
 
 
+def pay_in_4_parts(amount_cents: int) -> list[int]:
+    """The four pay-in-4 payments: ``amount // 4`` each, the uneven cents on
+    the first, which is paid at checkout (1003 -> 253, 250, 250, 250)."""
+    require_cents(amount_cents, "amount_cents", minimum=4)
+    base = amount_cents // 4
+    return [amount_cents - 3 * base, base, base, base]
+
+
 def pay_in_4_schedule(amount_cents: int, start_on: date) -> list[Installment]:
     """Pay-in-4: four 0 % payments 14 days apart, the first due at checkout.
 
-    Each payment is ``amount // 4``; the uneven cents go to the first
-    payment (1003 -> 253, 250, 250, 250).  The first payment is made at
+    The payments are ``pay_in_4_parts``.  The first payment is made at
     checkout, so it is a down payment (``kind="down_payment"``) and the
     amount financed is the other three.
     """
-    require_cents(amount_cents, "amount_cents", minimum=4)
+    parts = pay_in_4_parts(amount_cents)
     _check_date(start_on, "start_on")
-    base = amount_cents // 4
-    parts = [amount_cents - 3 * base, base, base, base]
     rows: list[Installment] = []
     balance = amount_cents
     for index, part in enumerate(parts):
