@@ -54,18 +54,11 @@ from typing import Final
 
 from credit.allocation import InstallmentPayment
 from credit.errors import CreditInputError
-from credit.money import div_round, rate_ratio, require_cents
-from credit.schedule import KIND_DOWN_PAYMENT, Installment, check_rate
+from credit.money import require_cents
+from credit.schedule import KIND_DOWN_PAYMENT, Installment, check_rate, simple_interest_cents
 
 YEAR_DAYS: Final = 365
 """Days in the interest year (actual/365: also 365 in a leap year)."""
-
-
-def simple_interest_cents(balance_days: int, annual_rate: Decimal, basis: int = YEAR_DAYS) -> int:
-    """Simple interest on ``balance_days`` cent-days (principal x days) at
-    ``annual_rate`` over a ``basis``-day year, rounded once half up."""
-    numerator, denominator = rate_ratio(annual_rate)
-    return div_round(balance_days * numerator, denominator * basis)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +172,8 @@ def accrue(state: LoanState, on: date) -> LoanState:
     if days == 0:
         return state
     balance_days = state.balance_days + state.principal_cents * days
-    earned = simple_interest_cents(balance_days, state.annual_rate) - simple_interest_cents(
-        state.balance_days, state.annual_rate
+    earned = simple_interest_cents(balance_days, state.annual_rate, YEAR_DAYS) - simple_interest_cents(
+        state.balance_days, state.annual_rate, YEAR_DAYS
     )
     return replace(
         state,
@@ -294,8 +287,8 @@ def _project(state: LoanState, on: date) -> list[Installment]:
     for index, due in enumerate(start.installments):
         paid_on = max(due.due_on, on)
         grown = balance_days + balance * (paid_on - last_on).days
-        owed_interest += simple_interest_cents(grown, start.annual_rate) - simple_interest_cents(
-            balance_days, start.annual_rate
+        owed_interest += simple_interest_cents(grown, start.annual_rate, YEAR_DAYS) - simple_interest_cents(
+            balance_days, start.annual_rate, YEAR_DAYS
         )
         balance_days, last_on = grown, paid_on
         owed = balance + owed_interest + fees

@@ -127,6 +127,14 @@ def year_basis(day_count: str) -> int:
     return 360 if day_count == "30/360" else 365
 
 
+def simple_interest_cents(balance_days: int, annual_rate: Decimal, basis: int = 365) -> int:
+    """Simple interest on ``balance_days`` (principal cents x days) at
+    ``annual_rate`` over a ``basis``-day year, rounded once half up: the one
+    interest formula of ``credit/`` (schedules, servicing, refunds)."""
+    numerator, denominator = rate_ratio(annual_rate)
+    return div_round(balance_days * numerator, denominator * basis)
+
+
 def monthly_due_dates(first_due_on: date, months: int, day_of_month: int) -> list[date]:
     """``months`` due dates a month apart, keeping ``day_of_month`` (clamped)."""
     return [add_months(first_due_on, k, day_of_month) for k in range(months)]
@@ -272,13 +280,11 @@ def _amortize(
     principal); otherwise each period pays ``payment`` in total and the last
     period pays the whole remaining balance (level payment).
     """
-    numerator, denominator = rate_ratio(rate)
-    denominator *= basis
     balance = financed
     last = len(due_dates) - 1
     rows: list[Installment] = []
     for index, due_on in enumerate(due_dates):
-        interest = div_round(balance * numerator * days[index], denominator)
+        interest = simple_interest_cents(balance * days[index], rate, basis)
         if index == last:
             principal = balance
         elif principal_parts is not None:

@@ -19,7 +19,7 @@ adds what happens to that loan state besides payments:
 
 ``accrued_interest_cents`` and ``reamortize`` serve the installment-row
 model ``shop/lending.py`` still uses; they compute interest with the same
-rule (``credit.interest.simple_interest_cents``) and go once the shop uses
+rule (``credit.schedule.simple_interest_cents``) and go once the shop uses
 ``credit.interest``.
 """
 
@@ -32,7 +32,7 @@ from typing import Final
 
 from credit.apr import UnitPeriod, counting_day, infer_unit_period, parse_unit_period, semimonth_forward
 from credit.errors import CreditInputError
-from credit.interest import LoanState, accrue, reproject, simple_interest_cents
+from credit.interest import LoanState, accrue, reproject
 from credit.money import require_cents, split_evenly
 from credit.schedule import (
     KIND_DOWN_PAYMENT,
@@ -41,6 +41,7 @@ from credit.schedule import (
     check_day_count,
     check_rate,
     period_days,
+    simple_interest_cents,
     year_basis,
 )
 
