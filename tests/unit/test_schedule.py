@@ -28,6 +28,7 @@ from credit.schedule import (
     financed_installments,
     level_payment_schedule,
     monthly_payment_cents,
+    pay_in_4_parts,
     pay_in_4_schedule,
     period_days,
     promo_schedule,
@@ -292,6 +293,7 @@ def test_pay_in_4_invariants(amount: int, start: date) -> None:
     first, *rest = amounts(schedule)
     assert rest == [amount // 4] * 3
     assert 0 <= first - rest[0] < 4
+    assert amounts(schedule) == pay_in_4_parts(amount)
 
 
 @given(dates, st.integers(1, 36))
