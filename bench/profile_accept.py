@@ -366,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         run_id = int(uuid.uuid4().hex[:6], 16) % 500
         n = 0
         print(
-            f"accepts: {args.warmup} warm-up + {args.accepts} timed + {args.profiled} profiled, {args.sku} with {args.product}"
+            f"accepts: {args.warmup} warm-up + {args.accepts} timed + {args.profiled} profiled, "
+            f"{args.sku} with {args.product}"
         )
         for i in range(args.warmup + args.accepts):
             shopper = Shopper(app, n, stripe, run_id)

@@ -157,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{'SetupIntent retrieve':^20} | {'list 100 PIs':>12}"
     )
     print(
-        f"{'':>23} | {'p50 ms':>8} {'p95 ms':>8} {'mean':>8} | {'p50':>9} {'p95':>9} | {'p50':>9} {'p95':>10} | {'ms':>12}"
+        f"{'':>23} | {'p50 ms':>8} {'p95 ms':>8} {'mean':>8} | {'p50':>9} {'p95':>9} | "
+        f"{'p50':>9} {'p95':>10} | {'ms':>12}"
     )
     for size, charges, sc, sg, listing, _ in rows:
         print(
