@@ -55,7 +55,7 @@ from requests.adapters import HTTPAdapter
 HOST = "127.0.0.1"
 SECRET_KEY = "sk_test_bench_checkout"
 PUBLISHABLE_KEY = "pk_test_bench_checkout"
-CSRF_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+CSRF_RE = re.compile(r'name="csrf[-_]token"[^>]*?(?:content|value)="([^"]+)"')
 SECRET_RE = re.compile(r'data-client-secret="(seti_[^"]+)"')
 KEY_RE = re.compile(r'name="checkout_key" type="hidden" value="([^"]+)"')
 ADDRESS = {

@@ -82,7 +82,7 @@ from _support import HOST, ROOT, Process, free_port  # noqa: E402
 
 SECRET_KEY = "sk_test_bench_load"
 PUBLISHABLE_KEY = "pk_test_bench_load"
-CSRF_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+CSRF_RE = re.compile(r'name="csrf[-_]token"[^>]*?(?:content|value)="([^"]+)"')
 SECRET_RE = re.compile(r'data-client-secret="(seti_[^"]+)"')
 KEY_RE = re.compile(r'name="checkout_key" type="hidden" value="([^"]+)"')
 ADDRESS = {

@@ -23,7 +23,7 @@ dropped, Stripe server stopped, temp dir removed):
    calls, by wrapping the SQLAlchemy dialect's ``do_execute*``, ``do_commit``
    and ``do_rollback``: statements and commits, round trips included),
    rendering the agreement (``jinja2.Template.render`` of
-   ``credit/agreement.html``) and the rest (Python: Flask, WTForms, the ORM's
+   ``documents/agreement.html``) and the rest (Python: Flask, WTForms, the ORM's
    own work, the credit module, the journal);
    ``--show-sql`` lists the statements of the median accept;
 4. ``--profiled`` more accepts run under pyinstrument (wall clock, 0.5 ms
@@ -60,7 +60,7 @@ sys.path.insert(0, str(ROOT))
 
 SECRET_KEY = "sk_test_bench_profile"
 PUBLISHABLE_KEY = "pk_test_bench_profile"
-CSRF_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+CSRF_RE = re.compile(r'name="csrf[-_]token"[^>]*?(?:content|value)="([^"]+)"')
 SECRET_RE = re.compile(r'data-client-secret="(seti_[^"]+)"')
 KEY_RE = re.compile(r'name="checkout_key" type="hidden" value="([^"]+)"')
 ADDRESS = {
@@ -150,7 +150,7 @@ class Timers:
 
         def render_done(split: Split, dt: float, args) -> None:
             name = args[0].name or "?"
-            if name == "credit/agreement.html":
+            if name == "documents/agreement.html":
                 split.render_s += dt
             split.renders[name] += dt
 

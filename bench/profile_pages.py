@@ -44,7 +44,7 @@ from _support import ROOT, run_flask  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
-CSRF_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+CSRF_RE = re.compile(r'name="csrf[-_]token"[^>]*?(?:content|value)="([^"]+)"')
 
 
 @dataclass
@@ -66,12 +66,12 @@ class Timers:
 
     def install(self) -> None:
         import flask
-        import shop.cart
-        import shop.credit_checkout
         from sqlalchemy.engine.default import DefaultDialect
 
-        import shop.storefront
-        from shop import policies
+        import shop.cart_session
+        import shop.checkout.credit_views
+        import shop.storefront.views
+        from shop.services import policies
 
         timers = self
 
@@ -93,9 +93,9 @@ class Timers:
         for name in ("do_execute", "do_executemany", "do_execute_no_params"):
             setattr(DefaultDialect, name, timed(getattr(DefaultDialect, name), "sql_s", "sql"))
         policies.as_policy = timed(policies.as_policy, "policy_s", "policy")
-        shop.cart.cart_count = timed(shop.cart.cart_count, "badge_s", None)  # looked up at each render
+        shop.cart_session.cart_count = timed(shop.cart_session.cart_count, "badge_s", None)  # looked up at each render
         render = timed(flask.render_template, "render_s", None)
-        for module in (shop.storefront, shop.credit_checkout):
+        for module in (shop.storefront.views, shop.checkout.credit_views):
             module.render_template = render
 
 

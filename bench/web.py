@@ -58,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _support import HOST, ROOT, Process, free_port, run_flask  # noqa: E402
 
 BENCH = ROOT / "bench"
-CSRF_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+CSRF_RE = re.compile(r'name="csrf[-_]token"[^>]*?(?:content|value)="([^"]+)"')
 
 # Counts status codes per thread (wrk's own summary counts 3xx as success) and
 # prints one JSON line the script parses. __HEADERS__ is replaced per page.

@@ -4,7 +4,7 @@ shop.services.carts (which knows nothing of requests)."""
 
 from __future__ import annotations
 
-from flask import has_request_context, session
+from flask import g, has_request_context, session
 from flask_login import current_user
 
 from shop.extensions import db
@@ -31,11 +31,23 @@ def current_lines(s: DbSession) -> list[carts.CartLine]:
     return carts.lines(current_cart(s))
 
 
+def lines_for_cart_page(s: DbSession) -> list[carts.CartLine]:
+    """The lines the cart page shows; its header badge is counted from them
+    (the page renders what it just read: no second query)."""
+    lines = current_lines(s)
+    g.cart_count = sum(line.quantity for line in lines)
+    return lines
+
+
 def cart_count() -> int:
     """Items in the visitor's cart, for the header badge (0 outside a request)."""
     if not has_request_context():
         return 0
-    return carts.item_count(current_cart(db.session))
+    if "cart_count" in g:
+        return g.cart_count
+    if current_user.is_authenticated:
+        return carts.count_items(db.session, user_id=current_user.id)
+    return carts.count_items(db.session, token=session.get(SESSION_KEY))
 
 
 def merge_at_login(s: DbSession, user_id: int) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from shop.models import Cart, CartItem, Listing
 from shop.models.base import DbSession
@@ -36,8 +36,19 @@ def load(s: DbSession, *, user_id: int | None = None, token: str | None = None) 
     if user_id is None and not token:
         return None
     where = {"user_id": user_id} if user_id is not None else {"token": token}
-    stmt = select(Cart).options(selectinload(Cart.items).selectinload(CartItem.listing)).filter_by(**where)
-    return s.scalars(stmt).first()
+    # One statement whatever the size: the cart, its items, their listings, merchants and scenes.
+    items = joinedload(Cart.items).joinedload(CartItem.listing)
+    stmt = select(Cart).options(items.joinedload(Listing.merchant), items.joinedload(Listing.scene)).filter_by(**where)
+    return s.scalars(stmt).unique().first()
+
+
+def count_items(s: DbSession, *, user_id: int | None = None, token: str | None = None) -> int:
+    """Items in the user's (or token's) cart with one statement, for the header badge."""
+    if user_id is None and not token:
+        return 0
+    where = Cart.user_id == user_id if user_id is not None else Cart.token == token
+    stmt = select(func.coalesce(func.sum(CartItem.quantity), 0)).join(Cart, CartItem.cart_id == Cart.id).where(where)
+    return int(s.scalar(stmt) or 0)
 
 
 def create(s: DbSession, *, user_id: int | None = None) -> Cart:

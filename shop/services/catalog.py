@@ -1,39 +1,152 @@
-"""Catalog queries: what shoppers can see and buy."""
+"""Catalog queries: what shoppers can see and buy.
+
+The store's grids (home, scenes, search) read plain rows of the columns a
+listing card shows, not ORM objects: building a Listing, its Merchant and its
+Scene per card was most of those pages' time. Prices and stock are read fresh
+on every request; nothing here is cached."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import joinedload
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from shop.models import Listing, Scene
+from sqlalchemy import Row, Select, String, bindparam, func, or_, select
+
+from shop.models import Listing, Merchant, Scene
+from shop.models.base import DbSession
+
+CARD_COLUMNS = (
+    Listing.id,
+    Listing.title,
+    Listing.price_cents,
+    Listing.currency,
+    Listing.stock,
+    Listing.image_path,
+    Merchant.name.label("merchant_name"),
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of listing cards (what templates/_macros.html's pager reads)."""
+
+    items: list[Row[Any]]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
 def visible_listings() -> Select:
-    """Active listings, newest first, with merchant and scene loaded."""
+    """Cards of active listings, in stock first, then oldest first."""
     return (
-        select(Listing)
+        select(*CARD_COLUMNS)
+        .join(Merchant, Listing.merchant_id == Merchant.id)
         .where(Listing.active.is_(True))
-        .options(joinedload(Listing.merchant), joinedload(Listing.scene))
         .order_by(Listing.stock == 0, Listing.id)
     )
 
 
-def in_scene(scene: Scene) -> Select:
-    return visible_listings().where(Listing.scene_id == scene.id)
+# The statements are built once, with bound parameters: building a Select and
+# its cache key again on every request cost more than running it.
 
 
-def search(q: str) -> Select:
-    """Case-insensitive text search over title and description (every word must match)."""
+@cache
+def _in_scene() -> Select:
+    return visible_listings().where(Listing.scene_id == bindparam("scene_id"))
+
+
+@cache
+def _search(words: int) -> Select:
     stmt = visible_listings()
-    for word in q.split()[:8]:
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
+    for i in range(words):
+        pattern = bindparam(f"w{i}", type_=String)
         stmt = stmt.where(or_(Listing.title.ilike(pattern), Listing.description.ilike(pattern)))
     return stmt
 
 
-def featured() -> Select:
+@cache
+def _featured() -> Select:
     return visible_listings().where(Listing.featured.is_(True), Listing.stock > 0).limit(8)
 
 
-def scenes() -> Select:
-    return select(Scene).order_by(Scene.position, Scene.name)
+@cache
+def _scenes() -> Select:
+    return select(Scene.id, Scene.slug, Scene.name, Scene.description).order_by(Scene.position, Scene.name)
+
+
+@cache
+def _scene_by_slug() -> Select:
+    return select(Scene.id, Scene.slug, Scene.name, Scene.description).where(Scene.slug == bindparam("slug"))
+
+
+@cache
+def _paged(stmt: Select) -> tuple[Select, Select]:
+    count = select(func.count()).select_from(stmt.order_by(None).subquery())
+    return count, stmt.limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A prebuilt statement and its parameters."""
+
+    stmt: Select
+    params: dict[str, Any]
+
+
+def in_scene(scene_id: int) -> Query:
+    return Query(_in_scene(), {"scene_id": scene_id})
+
+
+def search(q: str) -> Query:
+    """Case-insensitive text search over title and description (every word must match)."""
+    words = [f"%{w.replace('%', '').replace('_', '')}%" for w in q.split()[:8]]
+    return Query(_search(len(words)), {f"w{i}": w for i, w in enumerate(words)})
+
+
+def featured() -> Query:
+    return Query(_featured(), {})
+
+
+def scenes() -> Query:
+    return Query(_scenes(), {})
+
+
+def scene_by_slug(s: DbSession, slug: str) -> Row[Any] | None:
+    return s.connection().execute(_scene_by_slug(), {"slug": slug}).first()
+
+
+def rows(s: DbSession, query: Query) -> list[Row[Any]]:
+    """The rows of a catalog query, on the session's connection (no ORM objects;
+    a GET page has nothing pending to flush)."""
+    return list(s.connection().execute(query.stmt, query.params).all())
+
+
+def paginate(s: DbSession, query: Query, page: int, per_page: int) -> Page:
+    """Page `page` (from 1) of the query's cards, with the total for the pager."""
+    page = max(page, 1)
+    count, paged = _paged(query.stmt)
+    conn = s.connection()
+    total = conn.execute(count, query.params).scalar_one()
+    items = list(conn.execute(paged, {**query.params, "limit": per_page, "offset": (page - 1) * per_page}).all())
+    return Page(items, page, per_page, total)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from credit.offers import Offer, build_offer, eligible_terms, teaser_monthly_cents
+from credit.policy import Policy
 from shop.formatting import format_money
 from shop.models import CreditAccount, Listing, Order, User
 from shop.models.base import DbSession
@@ -40,9 +41,19 @@ def teaser_cents(s: DbSession, lines: ListingLines) -> int | None:
         return None
     _, policy = policies.active(s)
     cart = credit_cart(list(lines))
-    return teaser_monthly_cents(
-        cart.total_cents, policy.effective_scene(cart.scenes), policy, tuple(sorted(cart.promo_months))
-    )
+    scene, promo = policy.effective_scene(cart.scenes), tuple(sorted(cart.promo_months))
+    # A pure function of the (immutable) policy, the amount, the scene and the
+    # promotions: computed once per combination, with the amount read fresh.
+    key = (id(policy), cart.total_cents, scene, promo)
+    cached = _TEASERS.get(key)
+    if cached is None or cached[0] is not policy:
+        if len(_TEASERS) > 4096:
+            _TEASERS.clear()
+        cached = _TEASERS[key] = (policy, teaser_monthly_cents(cart.total_cents, scene, policy, promo))
+    return cached[1]
+
+
+_TEASERS: dict[tuple[int, int, str, tuple[int, ...]], tuple[Policy, int | None]] = {}
 
 
 def chosen_offer(s: DbSession, account: CreditAccount, order: Order, product: str, today: date) -> Offer:

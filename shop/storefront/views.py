@@ -7,22 +7,41 @@ from flask import (
     abort,
     current_app,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
     send_from_directory,
     url_for,
 )
-from sqlalchemy import select
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 
-from shop.cart_session import current_cart, current_lines
+from shop.cart_session import current_cart, lines_for_cart_page
 from shop.extensions import db
 from shop.forms import EmptyForm
-from shop.models import Listing, Scene
+from shop.models import Listing
 from shop.services import carts, catalog, offers
 from shop.storefront.forms import AddToCartForm, CartQuantityForm
 
 bp = Blueprint("storefront", __name__)
+
+
+_CARDS: dict[tuple, Markup] = {}
+
+
+@bp.app_template_global()
+def listing_card_html(card) -> Markup:
+    """templates/_macros.html's listing card for a catalog row, rendered once per
+    distinct row: the key is every value the card shows (price and stock
+    included, read fresh per request), so a changed listing renders anew."""
+    key = (request.script_root, *card)
+    html = _CARDS.get(key)
+    if html is None:
+        if len(_CARDS) > 4096:
+            _CARDS.clear()
+        html = _CARDS[key] = get_template_attribute("_macros.html", "listing_card")(card)
+    return html
 
 
 def _page() -> int:
@@ -30,20 +49,20 @@ def _page() -> int:
 
 
 def _paginate(stmt):
-    return db.paginate(stmt, page=_page(), per_page=current_app.config["LISTINGS_PER_PAGE"], error_out=False)
+    return catalog.paginate(db.session, stmt, _page(), current_app.config["LISTINGS_PER_PAGE"])
 
 
 @bp.get("/")
 def index():
-    scenes = db.session.scalars(catalog.scenes()).all()
-    featured = db.session.scalars(catalog.featured()).unique().all()
+    scenes = catalog.rows(db.session, catalog.scenes())
+    featured = catalog.rows(db.session, catalog.featured())
     return render_template("storefront/index.html", scenes=scenes, featured=featured)
 
 
 @bp.get("/scenes/<slug>")
 def scene(slug: str):
-    scene = db.session.scalars(select(Scene).filter_by(slug=slug)).first() or abort(404)
-    page = _paginate(catalog.in_scene(scene))
+    scene = catalog.scene_by_slug(db.session, slug) or abort(404)
+    page = _paginate(catalog.in_scene(scene.id))
     return render_template("storefront/scene.html", scene=scene, page=page)
 
 
@@ -56,7 +75,7 @@ def search():
 
 @bp.get("/listings/<int:listing_id>")
 def listing(listing_id: int):
-    item = db.session.get(Listing, listing_id)
+    item = db.session.get(Listing, listing_id, options=[joinedload(Listing.merchant), joinedload(Listing.scene)])
     if item is None or not item.active:
         abort(404)
     return _listing_page(item, AddToCartForm())
@@ -71,7 +90,7 @@ def media(filename: str):
 
 
 def _render_cart(status: int = 200):
-    lines = current_lines(db.session)
+    lines = lines_for_cart_page(db.session)
     return render_template(
         "storefront/cart.html",
         lines=lines,

@@ -8,12 +8,15 @@ import re
 
 import requests
 
-CSRF_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+# The header's meta tag (a visitor with a session) or a form's hidden field.
+CSRF_RE = re.compile(r'name="csrf[-_]token"[^>]*?(?:content|value)="([^"]+)"')
 
 
 def csrf_token(client, path: str = "/") -> str:
+    """The client's session CSRF token, read from `path`; an anonymous visitor
+    without a session has none on pages without a form, so the login form's is read."""
     html = client.get(path).get_data(as_text=True)
-    m = CSRF_RE.search(html)
+    m = CSRF_RE.search(html) or CSRF_RE.search(client.get("/account/login").get_data(as_text=True))
     assert m, f"no CSRF token on {path}"
     return m.group(1)
 
