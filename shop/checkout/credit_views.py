@@ -183,21 +183,25 @@ def accept():
         form.signature.errors.append("Type your legal name exactly as on your application.")
         return _agreement_page(form.product.data, form=form, status=400)
     try:
-        order = _place_credit_order(form, held, current)
+        order_number, loan_number = _place_credit_order(form, held, current)
     except (payments.PaymentError, orders.CheckoutError) as e:
         db.session.rollback()
         status = 409 if isinstance(e, orders.CheckoutError) else 402
         return _agreement_page(form.product.data, error=e.message, status=status)
     state.finish()
-    return _to_loan(order, confirmed=True)
+    flash(f"Order {order_number} is confirmed and your loan {loan_number} is set up.", "success")
+    return redirect(url_for("account.loan", number=loan_number))
 
 
-def _place_credit_order(form: AcceptOfferForm, held: Order | None, current: dict | None) -> Order:
-    """Charge the down payment and book the loan; commit, or refund if the commit fails."""
+def _place_credit_order(form: AcceptOfferForm, held: Order | None, current: dict | None) -> tuple[str, str]:
+    """Charge the down payment and book the loan; commit, or refund if the commit
+    fails. Returns the order's and the loan's numbers (read before the commit
+    expires them, so the redirect needs no query)."""
+    cart = None if held else current_cart(db.session)
     order, loan = loans.place_credit_order(
         db.session,
         current_user,
-        [] if held else [orders.Line(listing.id, q) for listing, q in _cart_lines()],
+        [] if held else [orders.Line(ln.listing.id, ln.quantity) for ln in carts.lines(cart)],
         orders.Address(**current["address"]) if current else None,
         key=form.checkout_key.data,
         product=form.product.data,
@@ -207,16 +211,15 @@ def _place_credit_order(form: AcceptOfferForm, held: Order | None, current: dict
             form.signature.data.strip(), request.remote_addr or "", request.user_agent.string or ""
         ),
     )
-    if not held:
-        carts.clear(db.session, current_cart(db.session))
+    if cart is not None:
+        carts.empty(db.session, cart)
+    numbers = order.number, loan.number
     commit_or_refund(db.session, [p.stripe_payment_intent_id for p in loan.payments])
-    return order
+    return numbers
 
 
-def _to_loan(order: Order, confirmed: bool = False):
+def _to_loan(order: Order):
     loan = db.session.scalars(db.select(Loan).filter_by(order_id=order.id)).first()
     if loan is None:
         return redirect(url_for("account.order_detail", number=order.number))
-    if confirmed:
-        flash(f"Order {order.number} is confirmed and your loan {loan.number} is set up.", "success")
     return redirect(url_for("account.loan", number=loan.number))

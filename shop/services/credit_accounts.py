@@ -20,14 +20,13 @@ def available_credit_cents(s: DbSession, account: CreditAccount) -> int:
 
 def lock_account(s: DbSession, user: User) -> CreditAccount:
     """Take the shopper's credit-account lock (first in the fixed lock order)."""
-    result = s.execute(
+    account = s.scalars(
         update(CreditAccount)
         .where(CreditAccount.user_id == user.id)
         .values(lock_version=CreditAccount.lock_version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for UPDATE
+        .returning(CreditAccount)  # the row as locked, in the same statement
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).one_or_none()
+    if account is None:
         raise CreditError("You do not have an approved credit line yet.")
-    account = s.scalars(select(CreditAccount).filter_by(user_id=user.id)).one()
-    s.refresh(account)
     return account

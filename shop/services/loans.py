@@ -33,7 +33,7 @@ from shop.services import documents, ledger, orders, policies
 from shop.services.credit_accounts import account_of, lock_account
 from shop.services.errors import CreditError
 from shop.services.offers import chosen_offer
-from shop.services.repayments import record_down_payment
+from shop.services.repayments import mark_down_payment_paid, record_down_payment
 
 AGREEMENT_VERSION = "agreement-2026.1"
 
@@ -78,11 +78,8 @@ def place_credit_order(
     already.  Raises CreditError/PaymentError (nothing written) when the
     offer no longer fits or the card is declined."""
     today = today or utcnow().date()
-    placed = _placed(s, user, key)
-    if placed:
-        return placed
     account = lock_account(s, user)
-    placed = _placed(s, user, key)  # a concurrent submit may have finished while we waited
+    placed = _placed(s, user, key)  # checked under the lock: a double submit waits, then finds the first
     if placed:
         return placed
     if held_order is not None:
@@ -94,6 +91,9 @@ def place_credit_order(
         order = orders.build_order(
             s, user, lines, address, key, status=OrderStatus.FINANCED, kind=OrderPaymentKind.CREDIT
         )
+    # Set now so the order's one UPDATE (its total) carries them; nothing is
+    # visible before the commit, and a declined charge rolls it all back.
+    order.status, order.paid_at, order.hold_expires_at = OrderStatus.FINANCED, utcnow(), None
     offer = chosen_offer(s, account, order, product, today)
     decision = s.get_one(CreditDecision, account.decision_id)
     customer_id = payments.ensure_customer(user)
@@ -111,10 +111,9 @@ def place_credit_order(
             raise payments.PaymentError(
                 "Your bank asked for extra authentication we cannot do for a down payment. Please use another card."
             )
-    loan = _book_loan(s, user, order, offer, decision, product, payment_method_id, acceptance, today)
+    loan = _book_loan(s, user, order, offer, decision, product, payment_method_id, acceptance, today, charge)
     if charge is not None:
         record_down_payment(s, loan, charge, key, today)
-    order.status, order.paid_at, order.hold_expires_at = OrderStatus.FINANCED, utcnow(), None
     s.flush()
     return order, loan
 
@@ -145,6 +144,7 @@ def _book_loan(
     payment_method_id: str,
     acceptance: Acceptance,
     today: date,
+    charge: payments.ChargeResult | None = None,
 ) -> Loan:
     d = offer.disclosure
     split = _merchant_split(s, order, product)
@@ -188,10 +188,13 @@ def _book_loan(
         )
         for row in offer.schedule
     ]
-    s.add(loan)
-    s.flush()
+    loan.payments = []  # a new loan has none: no query when the down payment is added
+    if charge is not None:
+        mark_down_payment_paid(loan)  # inserted paid, not updated after
     # The agreement is a standalone snapshot of what the shopper signed.
     loan.agreement_html = documents.render_agreement(loan=loan, offer=offer, order=order, user=user)
+    s.add(loan)
+    s.flush()
     ids = {"loan_id": loan.id, "user_id": user.id}
     legs = [ledger.debit("loan_receivable", loan.financed_cents + d.down_payment_cents, **ids)]
     legs += [ledger.credit("merchant_payable", net, merchant_id=m) for m, net in nets]

@@ -61,13 +61,15 @@ def take_stock(s: DbSession, lines: list[Line]) -> dict[int, Listing]:
     so two shoppers racing for the last unit cannot both get it."""
     taken: dict[int, Listing] = {}
     for line in sorted(lines, key=lambda ln: ln.listing_id):
-        result = s.execute(
+        # UPDATE ... RETURNING: the listing as updated (stock included) in the same statement.
+        taken_now = s.scalars(
             update(Listing)
             .where(Listing.id == line.listing_id, Listing.active.is_(True), Listing.stock >= line.quantity)
             .values(stock=Listing.stock - line.quantity)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for UPDATE
+            .returning(Listing)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        ).one_or_none()
+        if taken_now is None:
             listing = s.get(Listing, line.listing_id)
             s.refresh(listing) if listing is not None else None
             title = listing.title if listing else "An item"
@@ -77,9 +79,7 @@ def take_stock(s: DbSession, lines: list[Line]) -> dict[int, Listing]:
                 if left == 0
                 else f"Sorry, only {left} of “{title}” left; please reduce the quantity in your cart."
             )
-        taken[line.listing_id] = s.get_one(Listing, line.listing_id)
-    for listing in taken.values():
-        s.refresh(listing)
+        taken[line.listing_id] = taken_now
     return taken
 
 
@@ -99,6 +99,7 @@ def _insert_order(s: DbSession, user: User, address: Address, key: str, status: 
         ship_region=address.region,
         ship_postal_code=address.postal_code,
         ship_country=address.country,
+        lines=[],  # a new order has none: no query when they are added after the insert
     )
     s.add(order)
     s.flush()

@@ -154,13 +154,21 @@ def post_payment(
     return payment
 
 
+def mark_down_payment_paid(loan: Loan) -> list[LoanInstallment]:
+    """The down-payment rows, marked paid (once: a booking marks them before its
+    first flush, so they are inserted paid rather than updated after)."""
+    rows = [i for i in loan.installments if i.kind == InstallmentKind.DOWN_PAYMENT]
+    for row in rows:
+        if row.paid_at is None:
+            row.paid_principal_cents, row.paid_interest_cents = row.principal_cents, row.interest_cents
+            row.paid_at = utcnow()
+    return rows
+
+
 def record_down_payment(s: DbSession, loan: Loan, charge: payments.ChargeResult, key: str, today: date) -> None:
     """The down payment (or pay-in-4's first payment), collected at checkout: it
     pays the down-payment row, which is not part of the financed loan."""
-    rows = [i for i in loan.installments if i.kind == InstallmentKind.DOWN_PAYMENT]
-    for row in rows:
-        row.paid_principal_cents, row.paid_interest_cents = row.principal_cents, row.interest_cents
-        row.paid_at = utcnow()
+    rows = mark_down_payment_paid(loan)
     parts = {
         "fees_cents": 0,
         "interest_cents": sum(r.interest_cents for r in rows),
