@@ -16,9 +16,12 @@ from datetime import date
 from sqlalchemy import select
 
 from credit.offers import Offer
+from credit.policy import Policy
 from credit.pricing import MerchantSplit, merchant_split
 from shop.gateways import stripe as payments
 from shop.models import (
+    CreditAccount,
+    CreditApplication,
     CreditDecision,
     Loan,
     LoanInstallment,
@@ -30,7 +33,7 @@ from shop.models import (
 )
 from shop.models.base import DbSession
 from shop.services import documents, ledger, orders, policies
-from shop.services.credit_accounts import account_of, lock_account
+from shop.services.credit_accounts import lock_account
 from shop.services.errors import CreditError
 from shop.services.offers import chosen_offer
 from shop.services.repayments import mark_down_payment_paid, record_down_payment
@@ -40,11 +43,15 @@ AGREEMENT_VERSION = "agreement-2026.1"
 
 def applicant_legal_name(s: DbSession, user: User) -> str:
     """The legal name on the application behind the shopper's credit line."""
-    account = account_of(s, user)
-    decision = s.get(CreditDecision, account.decision_id) if account else None
-    if decision is None:
+    legal_name = s.scalar(
+        select(CreditApplication.legal_name)
+        .join(CreditDecision, CreditDecision.application_id == CreditApplication.id)
+        .join(CreditAccount, CreditAccount.decision_id == CreditDecision.id)
+        .where(CreditAccount.user_id == user.id)
+    )
+    if legal_name is None:
         raise CreditError("You do not have an approved credit line yet.")
-    return decision.application.legal_name
+    return legal_name
 
 
 def signature_matches(legal_name: str, signature: str) -> bool:
@@ -94,8 +101,10 @@ def place_credit_order(
     # Set now so the order's one UPDATE (its total) carries them; nothing is
     # visible before the commit, and a declined charge rolls it all back.
     order.status, order.paid_at, order.hold_expires_at = OrderStatus.FINANCED, utcnow(), None
-    offer = chosen_offer(s, account, order, product, today)
-    decision = s.get_one(CreditDecision, account.decision_id)
+    _, policy = policies.active(s)  # read once: the offer and the merchant split use the same version
+    offer = chosen_offer(s, account, order, product, today, policy)
+    if account.decision_id is None:
+        raise CreditError("You do not have an approved credit line yet.")
     customer_id = payments.ensure_customer(user)
     down = sum(row.total_cents for row in offer.schedule if row.due_on <= today)
     charge = None
@@ -111,7 +120,9 @@ def place_credit_order(
             raise payments.PaymentError(
                 "Your bank asked for extra authentication we cannot do for a down payment. Please use another card."
             )
-    loan = _book_loan(s, user, order, offer, decision, product, payment_method_id, acceptance, today, charge)
+    loan = _book_loan(
+        s, user, order, offer, account.decision_id, product, payment_method_id, acceptance, today, charge, policy
+    )
     if charge is not None:
         record_down_payment(s, loan, charge, key, today)
     s.flush()
@@ -126,10 +137,9 @@ def _placed(s: DbSession, user: User, key: str) -> tuple[Order, Loan] | None:
     return (order, loan) if loan is not None else None
 
 
-def _merchant_split(s: DbSession, order: Order, product: str) -> MerchantSplit:
+def _merchant_split(order: Order, product: str, policy: Policy) -> MerchantSplit:
     """What each merchant is owed for this order, the discount and the promo subsidy (priced
     by the active policy's pricing section: credit.pricing)."""
-    _, policy = policies.active(s)
     lines = [(line.merchant_id, line.line_total_cents) for line in order.lines]
     return merchant_split(order.total_cents, lines, product, policy)
 
@@ -139,21 +149,22 @@ def _book_loan(
     user: User,
     order: Order,
     offer: Offer,
-    decision: CreditDecision,
+    decision_id: int,
     product: str,
     payment_method_id: str,
     acceptance: Acceptance,
     today: date,
-    charge: payments.ChargeResult | None = None,
+    charge: payments.ChargeResult | None,
+    policy: Policy,
 ) -> Loan:
     d = offer.disclosure
-    split = _merchant_split(s, order, product)
+    split = _merchant_split(order, product, policy)
     nets, discount, subsidy = split.nets, split.discount_cents, split.subsidy_cents
     loan = Loan(
         number="L-" + order.number.removeprefix("IM-"),
         user_id=user.id,
         order_id=order.id,
-        decision_id=decision.id,
+        decision_id=decision_id,
         product=product,
         months=offer.terms.months,
         rate_bps=int(offer.terms.apr_percent * 100),
@@ -185,6 +196,7 @@ def _book_loan(
             principal_cents=row.principal_cents,
             interest_cents=row.interest_cents,
             fee_cents=row.fee_cents,
+            paid_at=None,  # the same columns on every row: one multi-row INSERT
         )
         for row in offer.schedule
     ]

@@ -56,9 +56,12 @@ def teaser_cents(s: DbSession, lines: ListingLines) -> int | None:
 _TEASERS: dict[tuple[int, int, str, tuple[int, ...]], tuple[Policy, int | None]] = {}
 
 
-def chosen_offer(s: DbSession, account: CreditAccount, order: Order, product: str, today: date) -> Offer:
-    """The offer `product` for this order as it stands now; CreditError when it no longer fits."""
-    _, policy = policies.active(s)
+def chosen_offer(
+    s: DbSession, account: CreditAccount, order: Order, product: str, today: date, policy: Policy | None = None
+) -> Offer:
+    """The offer `product` for this order as it stands now (under `policy`, by
+    default the active one); CreditError when it no longer fits."""
+    policy = policy or policies.active(s)[1]
     cart = credit_cart([(line.listing, line.quantity) for line in order.lines])
     available = available_credit_cents(s, account)
     terms = eligible_terms(

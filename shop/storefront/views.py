@@ -19,7 +19,6 @@ from sqlalchemy.orm import joinedload
 
 from shop.cart_session import current_cart, lines_for_cart_page
 from shop.extensions import db
-from shop.forms import EmptyForm
 from shop.models import Listing
 from shop.services import carts, catalog, offers
 from shop.storefront.forms import AddToCartForm, CartQuantityForm
@@ -95,8 +94,6 @@ def _render_cart(status: int = 200):
         "storefront/cart.html",
         lines=lines,
         total_cents=carts.total_cents(lines),
-        qty_form=CartQuantityForm(),
-        empty_form=EmptyForm(),
         teaser_cents=offers.teaser_cents(db.session, [(ln.listing, ln.quantity) for ln in lines]),
     ), status
 
