@@ -53,6 +53,7 @@ from _support import Process, free_port, percentile, run_flask  # noqa: E402
 from requests.adapters import HTTPAdapter
 
 HOST = "127.0.0.1"
+STEP_RE = re.compile(r"(?<=/)(\d+|L-[0-9A-F]+|IM-[0-9A-F]+)(?=/|$)")
 SECRET_KEY = "sk_test_bench_checkout"
 PUBLISHABLE_KEY = "pk_test_bench_checkout"
 CSRF_RE = re.compile(r'name="csrf[-_]token"[^>]*?(?:content|value)="([^"]+)"')
@@ -117,6 +118,7 @@ class Shopper:
     server_seconds: float = 0.0  # time spent waiting on the app, this checkout
     requests_made: int = 0
     accept_seconds: float = 0.0
+    steps: list[tuple[str, float]] = field(default_factory=list)  # (request, seconds) of the last checkout
 
     def __post_init__(self) -> None:
         i = self.number
@@ -125,7 +127,9 @@ class Shopper:
     def _request(self, method: str, path: str, expect: int = 200, **kw) -> requests.Response:
         t0 = time.perf_counter()
         r = self.session.request(method, self.base + path, timeout=60, allow_redirects=False, **kw)
-        self.server_seconds += time.perf_counter() - t0
+        dt = time.perf_counter() - t0
+        self.server_seconds += dt
+        self.steps.append((f"{method} {STEP_RE.sub('[id]', path.split('?')[0])}", dt))
         self.requests_made += 1
         m = CSRF_RE.search(r.text)
         if m:
@@ -158,7 +162,7 @@ class Shopper:
         )
 
     def checkout(self, listing_id: int, product: str, national_id: str) -> None:
-        self.server_seconds, self.requests_made = 0.0, 0
+        self.server_seconds, self.requests_made, self.steps = 0.0, 0, []
         self.get(f"/listings/{listing_id}")
         self.follow(self.post(f"/cart/add/{listing_id}", {"quantity": 1}))
         self.get("/checkout")
@@ -254,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     procs: list[Process] = []
     admin = None
     outcomes: list[Outcome] = []
+    measured: list[Shopper] = []
     try:
         admin = psycopg.connect(args.admin_url, autocommit=True, connect_timeout=5)
         admin.execute(f'CREATE DATABASE "{dbname}"')
@@ -321,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
                     str(args.threads),
                     "--worker-class",
                     "gthread",
+                    "--keep-alive",
+                    "5",  # as bench/web.py and bench/load.py: a shopper's next request never races the idle close
                     "--log-level",
                     "warning",
                     "app:create_app()",
@@ -349,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
         with ThreadPoolExecutor(args.concurrency) as pool:
             warm = list(pool.map(one, shoppers[: args.warmup]))
             started = time.monotonic()
-            outcomes = list(pool.map(one, shoppers[args.warmup :]))
+            measured = shoppers[args.warmup :]
+            outcomes = list(pool.map(one, measured))
             wall = time.monotonic() - started
         if any(not w.ok for w in warm):
             print(f"warm-up errors: {[w.error for w in warm if not w.ok][:3]}")
@@ -380,6 +388,18 @@ def main(argv: list[str] | None = None) -> int:
         if values:
             print(
                 f"{name:<38} {percentile(values, 0.50):>8.0f} {percentile(values, 0.95):>8.0f} "
+                f"{max(values):>8.0f} {statistics.fmean(values):>8.0f}"
+            )
+    by_step: dict[str, list[float]] = {}
+    for shopper in measured:
+        if shopper.steps and "/account/credit/loans/" in shopper.steps[-1][0]:
+            for label, dt in shopper.steps:
+                by_step.setdefault(label, []).append(dt * 1000)
+    if by_step:
+        print(f"{'per request of a checkout (ms)':<38} {'p50':>8} {'p95':>8} {'max':>8} {'mean':>8}")
+        for label, values in by_step.items():
+            print(
+                f"  {label:<36} {percentile(values, 0.50):>8.0f} {percentile(values, 0.95):>8.0f} "
                 f"{max(values):>8.0f} {statistics.fmean(values):>8.0f}"
             )
     for e in errors[:3]:
