@@ -227,6 +227,19 @@ def reamortize(
     return Reamortization(result, applied, reduction_cents - applied)
 
 
+# ---------------------------------------------------------------- fee waiver
+
+
+def waivable_fee_cents(fee_cents: int, paid_fee_cents: int) -> int:
+    """Hardship relief: what waiving an installment's fee forgives, its unpaid
+    part (a fee already paid is not refunded by a waiver)."""
+    require_cents(fee_cents, "fee_cents")
+    require_cents(paid_fee_cents, "paid_fee_cents")
+    if paid_fee_cents > fee_cents:
+        raise CreditInputError("paid_fee_cents", "cannot exceed fee_cents")
+    return fee_cents - paid_fee_cents
+
+
 # ---------------------------------------------------------------- payment holiday
 
 

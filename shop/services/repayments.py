@@ -11,11 +11,10 @@ from sqlalchemy import select
 
 from credit.allocation import Allocation, OpenInstallment, allocate_payment, buckets_as_of
 from credit.schedule import Installment
-from credit.servicing import accrued_interest_cents, reamortize
+from credit.servicing import reamortize
 from shop.formatting import format_money
 from shop.gateways import stripe as payments
 from shop.models import (
-    InstallmentKind,
     Loan,
     LoanInstallment,
     LoanPayment,
@@ -27,6 +26,9 @@ from shop.models.base import DbSession
 from shop.services import ledger
 from shop.services.credit_accounts import lock_account
 from shop.services.errors import CreditError
+from shop.services.payoff import PayoffQuote, payoff_quote
+
+__all__ = ["PayoffQuote", "payoff_quote"]  # re-exported: the quote lives in shop.services.payoff
 
 
 @dataclass(frozen=True)
@@ -59,38 +61,6 @@ def amount_due_now_cents(loan: Loan, today: date) -> int:
     return b.total_cents - b.future_principal_cents
 
 
-@dataclass(frozen=True)
-class PayoffQuote:
-    as_of: date
-    principal_cents: int
-    interest_cents: int
-    fees_cents: int
-
-    @property
-    def total_cents(self) -> int:
-        return self.principal_cents + self.interest_cents + self.fees_cents
-
-
-def payoff_quote(loan: Loan, as_of: date) -> PayoffQuote:
-    """Principal + interest earned to `as_of` + unpaid fees; no prepayment penalty.
-
-    Interest earned = unpaid interest of installments already due, plus
-    interest accrued on the outstanding principal since the later of the
-    last due date reached and the loan's start."""
-    rows = [i for i in loan.installments if i.kind == InstallmentKind.INSTALLMENT]
-    principal = sum(i.principal_cents - i.paid_principal_cents for i in loan.installments)
-    reached = [i for i in rows if i.due_on <= as_of]
-    billed = sum(i.interest_cents - i.paid_interest_cents for i in reached)
-    since = max([loan.start_on] + [i.due_on for i in reached])
-    accrued = (
-        accrued_interest_cents(principal, Decimal(loan.rate_bps) / 10000, since, as_of, "actual/365")
-        if loan.rate_bps
-        else 0
-    )
-    fees = sum(i.fee_cents - i.paid_fee_cents for i in loan.installments)
-    return PayoffQuote(as_of, principal, billed + accrued, fees)
-
-
 def record_repayment(
     s: DbSession,
     user: User,
@@ -117,7 +87,7 @@ def record_repayment(
     s.refresh(loan)
     if loan.status != LoanStatus.ACTIVE:
         raise CreditError("This loan is already paid off.")
-    allocation, amount = _allocation_for(loan, kind, amount_cents, today)
+    allocation, amount = allocation_for(loan, kind, amount_cents, today)
     charge = payments.charge(
         amount_cents=amount,
         currency=loan.currency,
@@ -130,12 +100,12 @@ def record_repayment(
     payment = apply_and_post(s, loan, allocation, charge, kind, key, today)
     if kind == "payoff" or all(i.paid_principal_cents == i.principal_cents for i in loan.installments):
         # No principal left: what is still scheduled is future interest, not earned; the loan is done.
-        _close(loan)
+        close_loan(loan)
     s.flush()
     return Receipt(payment, allocation)
 
 
-def _allocation_for(loan: Loan, kind: str, amount_cents: int | None, today: date) -> tuple[Allocation, int]:
+def allocation_for(loan: Loan, kind: str, amount_cents: int | None, today: date) -> tuple[Allocation, int]:
 
     if kind == "payoff":
         q = payoff_quote(loan, today)
@@ -166,16 +136,35 @@ def _allocation_for(loan: Loan, kind: str, amount_cents: int | None, today: date
     return allocate_payment(amount_cents, buckets), amount_cents
 
 
+@dataclass(frozen=True)
+class Received:
+    """Money received outside Stripe (staff record an offline payment)."""
+
+    amount_cents: int
+    payment_intent_id: str | None = None
+
+
 def apply_and_post(
-    s: DbSession, loan: Loan, allocation: Allocation, charge: payments.ChargeResult, kind: str, key: str, today: date
+    s: DbSession,
+    loan: Loan,
+    allocation: Allocation,
+    charge: payments.ChargeResult | Received,
+    kind: str,
+    key: str,
+    today: date,
+    *,
+    cash_account: str = "cash",
+    payoff: bool | None = None,
 ) -> LoanPayment:
-    principal, interest, fees = _apply(loan, allocation, kind == "payoff", today)
+    """Write the allocation onto the installments (the waterfall) and post it: one
+    balanced transaction, money in on `cash_account` (card money: "cash")."""
+    principal, interest, fees = _apply(loan, allocation, kind == "payoff" if payoff is None else payoff, today)
     ids = {"loan_id": loan.id, "user_id": loan.user_id}
     txn = ledger.post(
         s,
         f"repayment_{kind}",
         [
-            ledger.debit("cash", principal + interest + fees),
+            ledger.debit(cash_account, principal + interest + fees),
             ledger.credit("loan_receivable", principal, **ids),
             ledger.credit("interest_income", interest, **ids),
             ledger.credit("fee_income", fees, **ids),
@@ -277,7 +266,7 @@ def _fill(rows: list[LoanInstallment], part: str, amount: int) -> None:
         raise ledger.UnbalancedPosting(f"{amount} cents of {part} could not be applied")
 
 
-def _close(loan: Loan) -> None:
+def close_loan(loan: Loan) -> None:
     loan.status, loan.paid_off_at = LoanStatus.PAID_OFF, utcnow()
     for row in loan.installments:
         row.interest_cents = max(row.paid_interest_cents, 0) if not row.is_paid else row.interest_cents
