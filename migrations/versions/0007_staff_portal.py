@@ -18,7 +18,21 @@ PAYMENT_KINDS_AFTER = "kind IN ('down_payment', 'next', 'amount', 'payoff', 'off
 ACTION_KINDS = "kind IN ('waive_fee', 'defer_installment', 'offline_payment', 'reversal')"
 
 
+# SQLite: the audit log refuses UPDATE and DELETE too (PostgreSQL's trigger came with 0006).
+SQLITE_AUDIT_TRIGGERS = tuple(
+    f"""
+    CREATE TRIGGER IF NOT EXISTS audit_entries_no_{verb.lower()} BEFORE {verb} ON audit_entries
+    BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only ({verb} refused)'); END
+    """
+    for verb in ("UPDATE", "DELETE")
+)
+
+
 def upgrade():
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        for statement in SQLITE_AUDIT_TRIGGERS:
+            bind.execute(sa.text(statement))
     op.create_table(
         "staff_views",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -78,6 +92,9 @@ def upgrade():
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS audit_entries_no_update")
+        op.execute("DROP TRIGGER IF EXISTS audit_entries_no_delete")
     with op.batch_alter_table("loan_payments") as batch_op:
         batch_op.drop_constraint(op.f("ck_loan_payments_kind_known"), type_="check")
         batch_op.create_check_constraint("kind_known", PAYMENT_KINDS_BEFORE)

@@ -3,7 +3,7 @@ reveal, approve/decline, and the search of past applications."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from credit.money import to_minor_units
@@ -30,7 +30,7 @@ def applications():
 @bp.get("/applications/search")
 @staff_required(*REVIEW)
 def application_search():
-    form = ApplicationSearchForm()
+    form = ApplicationSearchForm(request.args)
     form.validate()
     rows = review.past_applications(db.session, form.outcome.data or None, form.since.data, form.until.data)
     return render_template("admin/application_search.html", form=form, rows=rows)

@@ -162,7 +162,7 @@ def application_view(s: DbSession, application_id: int) -> ApplicationView | Non
     applicant = MaskedApplicant(
         initials=pii.initials(application.legal_name),
         email=pii.mask_email(user.email),
-        national_id=pii.mask(application.national_id_last4 and "00000" + application.national_id_last4),
+        national_id=f"•••-••-{application.national_id_last4}",
         birth_year="••••",
         region=application.billing_region,
     )
