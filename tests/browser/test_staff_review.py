@@ -12,7 +12,6 @@ from sqlalchemy import select
 from shop.models import CreditApplication, Loan, Order
 from tests.support.browser import fill_card
 
-
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
