@@ -195,3 +195,14 @@ def test_past_applications_are_searched_by_outcome_and_date(app, session):
     assert approved.count("<td>approved</td>") == 3
     assert "No applications match." in none
     assert risk.get("/admin/applications/search?since=not-a-date").status_code == 200
+
+
+def test_the_sla_counts_working_hours_only():
+    from datetime import UTC, datetime
+
+    from shop.services.review import sla_badge, working_hours_between
+
+    friday_4pm = datetime(2026, 1, 9, 16, tzinfo=UTC)
+    monday_11am = datetime(2026, 1, 12, 11, tzinfo=UTC)
+    assert working_hours_between(friday_4pm, monday_11am) == 3.0  # 16-17 Friday, 9-11 Monday
+    assert [sla_badge(h, 4) for h in (1, 3, 4)] == ["ok", "due soon", "overdue"]

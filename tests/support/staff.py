@@ -72,7 +72,11 @@ def admin_routes(app) -> list[tuple[str, str, str]]:
 
 
 def fill(rule: str, values: dict[str, str]) -> str:
-    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule)
+    def value(m: re.Match) -> str:
+        assert m.group(1) in values, f"{rule}: add a value for <{m.group(1)}> to tests/support/staff.py url_values"
+        return values[m.group(1)]
+
+    return re.sub(r"<(?:\w+:)?(\w+)>", value, rule)
 
 
 def login_as(app, role: str):

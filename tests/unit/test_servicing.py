@@ -29,6 +29,7 @@ from credit.servicing import (
     payoff_quote,
     position_from_schedule,
     reamortize,
+    waivable_fee_cents,
 )
 
 START = date(2024, 1, 15)
@@ -297,3 +298,13 @@ def test_deferral_moves_dates_one_month_and_keeps_the_day_of_month(
     expected = [row.due_on for row in schedule[number:]]
     assert later[:-1] == expected
     assert all(isinstance(row, Installment) for row in moved)
+
+
+@pytest.mark.parametrize(("fee", "paid", "waived"), [(1500, 0, 1500), (1500, 500, 1000), (1500, 1500, 0), (0, 0, 0)])
+def test_a_fee_waiver_forgives_the_unpaid_part_of_the_fee(fee, paid, waived):
+    assert waivable_fee_cents(fee, paid) == waived
+
+
+def test_a_fee_waiver_refuses_a_fee_paid_beyond_itself():
+    with pytest.raises(CreditInputError):
+        waivable_fee_cents(1000, 1500)
