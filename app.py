@@ -60,6 +60,8 @@ def load_config(app: Flask) -> None:
         LISTINGS_PER_PAGE=12,
         CREDIT_HOLD_HOURS=int(env.get("CREDIT_HOLD_HOURS", "48")),
         BABEL_LOCALE="en_US",
+        SMTP_URL=env.get("SMTP_URL", "smtp://127.0.0.1:8025"),
+        DEV_MAIL_DIR=env.get("DEV_MAIL_DIR"),  # set by `make run`: /dev/mail shows the local SMTP sink's mail
     )
 
 
@@ -213,6 +215,9 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(stripe_cli)
+    import shop.cli.run_day  # noqa: F401 - adds `flask credit run-day`
     from shop.cli.credit import credit_cli
+    from shop.cli.outbox import outbox_cli
 
     app.cli.add_command(credit_cli)
+    app.cli.add_command(outbox_cli)

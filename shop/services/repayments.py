@@ -24,7 +24,7 @@ from shop.models import (
     utcnow,
 )
 from shop.models.base import DbSession
-from shop.services import ledger
+from shop.services import ledger, notices
 from shop.services.credit_accounts import lock_account
 from shop.services.errors import CreditError
 
@@ -178,7 +178,7 @@ def apply_and_post(
             ledger.debit("cash", principal + interest + fees),
             ledger.credit("loan_receivable", principal, **ids),
             ledger.credit("interest_income", interest, **ids),
-            ledger.credit("fee_income", fees, **ids),
+            ledger.credit("late_fee_receivable", fees, **ids),
         ],
         posted_on=today,
         loan_id=loan.id,
@@ -194,6 +194,9 @@ def apply_and_post(
         journal_transaction_id=txn.id,
     )
     s.add(payment)
+    notices.enqueue(
+        s, "receipt", loan.user_id, f"receipt:{key}", loan_id=loan.id, amount_cents=charge.amount_cents, on_date=today
+    )
     return payment
 
 
