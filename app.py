@@ -119,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.auth.views import bp as auth_bp
     from shop.checkout.credit_views import bp as credit_checkout_bp
     from shop.checkout.views import bp as checkout_bp
+    from shop.collections.views import bp as collections_bp
     from shop.merchant.views import bp as merchant_bp
     from shop.storefront.views import bp as storefront_bp
     from shop.webhooks.views import bp as webhooks_bp
@@ -130,6 +131,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(merchant_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(collections_bp)
+    if app.config.get("DEV_MAIL_DIR") and not app.config.get("TESTING"):
+        from shop.devmail.views import bp as dev_mail_bp
+
+        app.register_blueprint(dev_mail_bp)
     app.register_blueprint(webhooks_bp)
 
 

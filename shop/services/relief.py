@@ -184,6 +184,16 @@ def waive_fees(s: DbSession, loan_ids: Select, on: date, memo: str) -> int:
     return sum(r[4] for r in rows)
 
 
+def waive_installment_fees(s: DbSession, loan: Loan) -> None:
+    """Zero the unpaid fees of one loan's installments (its journal legs are the caller's)."""
+    waived = {i.id: i.fee_cents - i.paid_fee_cents for i in loan.installments if i.fee_cents > i.paid_fee_cents}
+    for row in loan.installments:
+        row.fee_cents = row.paid_fee_cents
+    s.flush()
+    if waived:
+        s.execute(update(LateFee), [{"id": f, "waived_cents": c} for f, c in _fee_rows(s, list(waived), waived)])
+
+
 def _fee_rows(s: DbSession, installment_ids: list[int], waived: dict[int, int]) -> list[tuple[int, int]]:
     found = s.execute(
         select(LateFee.id, LateFee.installment_id, LateFee.waived_cents).where(
