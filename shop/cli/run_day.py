@@ -7,6 +7,7 @@ call and one commit; autopay commits per loan (the card was charged)."""
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -64,9 +65,12 @@ def run_date(s: DbSession, on: date, bar: tqdm) -> list[StepResult]:
     ]
     results: list[StepResult] = []
     for step in steps:
+        started = time.perf_counter()
         outcome = step()
-        results += outcome if isinstance(outcome, list) else [outcome]
         s.commit()
+        outcome = outcome if isinstance(outcome, list) else [outcome]
+        outcome[-1].detail["ms"] = round((time.perf_counter() - started) * 1000)
+        results += outcome
         bar.update(1)
     daily_run.finish_day(s, on, results)
     s.commit()

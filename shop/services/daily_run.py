@@ -74,7 +74,7 @@ def open_servicing_rows(s: DbSession, on: date) -> StepResult:
         .where(Loan.status == LoanStatus.ACTIVE)
         .where(~exists().where(LoanServicing.loan_id == Loan.id)),
     )
-    return StepResult("open", s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+    return StepResult("open", s.connection().execute(stmt).rowcount or 0)
 
 
 def send_reminders(s: DbSession, on: date, days_before: int) -> StepResult:

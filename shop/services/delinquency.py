@@ -129,10 +129,10 @@ def assess_late_fees(s: DbSession, on: date, policy: ServicingPolicy) -> StepRes
             fees.append((inst_id, loan_id, user_id, fee, fee_cents))
     if not fees:
         return StepResult("late_fees")
-    txn = ledger.post(
+    ledger.post_in_batches(
         s,
         "late_fees",
-        [leg for _, loan_id, user_id, fee, _ in fees for leg in _fee_legs(loan_id, user_id, fee)],
+        [_fee_legs(loan_id, user_id, fee) for _, loan_id, user_id, fee, _ in fees],
         posted_on=on,
         memo=f"late fees assessed {on}",
     )
@@ -140,7 +140,6 @@ def assess_late_fees(s: DbSession, on: date, policy: ServicingPolicy) -> StepRes
         insert(LateFee),
         [
             {"loan_id": lid, "installment_id": i, "amount_cents": f, "waived_cents": 0, "assessed_on": on}
-            | {"journal_transaction_id": txn.id}
             for i, lid, _, f, _ in fees
         ],
     )
@@ -183,21 +182,22 @@ def charge_off(s: DbSession, on: date, policy: ServicingPolicy) -> StepResult:
         .group_by(ledger.JournalEntry.loan_id, ledger.JournalEntry.account)
     ):
         balances[(loan_id, account)] = int(cents)
-    legs: list[ledger.Leg] = []
+    legs: list[list[ledger.Leg]] = []
     rows: list[dict] = []
     total = 0
     for loan_id, user_id in loans:
         principal, fees = balances[(loan_id, "loan_receivable")], balances[(loan_id, "late_fee_receivable")]
         kw = {"loan_id": loan_id, "user_id": user_id}
-        legs += [
-            ledger.debit("charge_off_expense", principal + fees, **kw),
-            ledger.credit("loan_receivable", principal, **kw),
-            ledger.credit("late_fee_receivable", fees, **kw),
-        ]
+        legs.append(
+            [
+                ledger.debit("charge_off_expense", principal + fees, **kw),
+                ledger.credit("loan_receivable", principal, **kw),
+                ledger.credit("late_fee_receivable", fees, **kw),
+            ]
+        )
         rows.append({"loan_id": loan_id, "charged_off_on": on, "charged_off_cents": principal + fees})
         total += principal + fees
-    if total:
-        ledger.post(s, "charge_off", legs, posted_on=on, memo=f"charge-offs {on}")
+    ledger.post_in_batches(s, "charge_off", legs, posted_on=on, memo=f"charge-offs {on}")
     s.execute(
         update(Loan)
         .where(Loan.id.in_(ids))

@@ -112,6 +112,21 @@ def post(
     return txn
 
 
+def post_in_batches(
+    s: DbSession, kind: str, groups: list[list[Leg]], *, posted_on: date, memo: str, per_transaction: int = 250
+) -> list[JournalTransaction]:
+    """Post balanced groups of legs (one group per loan) as transactions of at
+    most `per_transaction` groups, so a day's batch never makes one huge
+    transaction (the PostgreSQL balance trigger sums a transaction per row)."""
+    return [
+        post(
+            s, kind, [leg for group in groups[i : i + per_transaction] for leg in group], posted_on=posted_on, memo=memo
+        )
+        for i in range(0, len(groups), per_transaction)
+        if any(leg.debit_cents or leg.credit_cents for group in groups[i : i + per_transaction] for leg in group)
+    ]
+
+
 def _balance(s: DbSession, account: str, **where) -> int:
     """Debit-minus-credit balance of `account` filtered by entry columns."""
     stmt = select(func.coalesce(func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents), 0)).where(

@@ -81,7 +81,7 @@ def enqueue_from(s: DbSession, kind: str, key_prefix: str, rows: Select) -> int:
             key, literal(kind), sub.c[1], sub.c[2], sub.c[3], sub.c[4], literal("pending"), literal(0), now, now
         ).where(~exists().where(OutboxMessage.dedupe_key == key)),
     )
-    return s.execute(stmt).rowcount or 0  # type: ignore[attr-defined]
+    return s.connection().execute(stmt).rowcount or 0
 
 
 @dataclass(frozen=True)
