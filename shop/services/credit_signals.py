@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import BigInteger, cast, func, insert, literal, null, select, update
 
 from credit.delinquency import ServicingPolicy, raised_line_cents
 from credit.schedule import add_months
@@ -115,8 +115,8 @@ def raise_lines(s: DbSession, on: date, policy: ServicingPolicy) -> StepResult:
             for _, u, old, new in changes
         ],
     )
-    rows = select(CreditLineEvent.id, CreditLineEvent.user_id, literal(None), literal(None), literal(on)).where(
-        CreditLineEvent.kind == "raise", CreditLineEvent.occurred_on == on
-    )
+    rows = select(
+        CreditLineEvent.id, CreditLineEvent.user_id, cast(null(), BigInteger), cast(null(), BigInteger), literal(on)
+    ).where(CreditLineEvent.kind == "raise", CreditLineEvent.occurred_on == on)
     notices.enqueue_from(s, "line_change", "line:raise:", rows)
     return StepResult("line_raise", len(changes), sum(new - old for _, _, old, new in changes))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, func, insert, literal, select, update
+from sqlalchemy import BigInteger, and_, cast, exists, func, insert, literal, null, select, update
 from sqlalchemy.sql import Select
 
 from shop.models import (
@@ -149,7 +149,7 @@ def apply_programs(s: DbSession, on: date) -> StepResult:
                 .execution_options(synchronize_session=False)
             )
         reached = (
-            select(ReliefEffect.loan_id, Loan.user_id, ReliefEffect.loan_id, literal(None), literal(on))
+            select(ReliefEffect.loan_id, Loan.user_id, ReliefEffect.loan_id, cast(null(), BigInteger), literal(on))
             .join(Loan, Loan.id == ReliefEffect.loan_id)
             .where(ReliefEffect.program_id == program.id, ReliefEffect.applied_on == on)
             .distinct()
