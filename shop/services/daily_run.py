@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import exists, func, insert, literal, select
+from sqlalchemy import func, literal, select
 
 from shop.models import BusinessDay, Loan, LoanInstallment, LoanServicing, LoanStatus, utcnow
 from shop.models.base import DbSession
-from shop.services import notices
+from shop.services import notices, sqlx
 
 LI = LoanInstallment
 
@@ -67,12 +67,12 @@ def finish_day(s: DbSession, on: date, results: list[StepResult]) -> BusinessDay
 def open_servicing_rows(s: DbSession, on: date) -> StepResult:
     """One servicing row for every active loan that has none yet (INSERT ... SELECT)."""
     zero = literal(0)
-    stmt = insert(LoanServicing).from_select(
+    stmt = sqlx.insert_ignoring_duplicates(s, LoanServicing).from_select(
         ["loan_id", "user_id", "dpd", "stage", "past_due_cents", "late_fees_cents", "autopay_failures"]
         + ["charged_off_cents", "current_since", "updated_on"],
-        select(Loan.id, Loan.user_id, zero, literal("current"), zero, zero, zero, zero, Loan.start_on, literal(on))
-        .where(Loan.status == LoanStatus.ACTIVE)
-        .where(~exists().where(LoanServicing.loan_id == Loan.id)),
+        select(
+            Loan.id, Loan.user_id, zero, literal("current"), zero, zero, zero, zero, Loan.start_on, literal(on)
+        ).where(Loan.status == LoanStatus.ACTIVE),
     )
     return StepResult("open", s.connection().execute(stmt).rowcount or 0)
 

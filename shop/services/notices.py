@@ -10,12 +10,13 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy import String, cast, exists, func, insert, literal, select
+from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.sql import Select
 
 from shop.formatting import format_money
 from shop.models import Loan, OutboxMessage, User
 from shop.models.base import DbSession
+from shop.services import sqlx
 from shop.services.documents import TEMPLATES
 
 SUBJECTS = {
@@ -75,11 +76,11 @@ def enqueue_from(s: DbSession, kind: str, key_prefix: str, rows: Select) -> int:
     key = literal(key_prefix) + cast(sub.c[0], String)
     now = func.current_timestamp()
     columns = ["dedupe_key", "kind", "user_id", "loan_id", "amount_cents", "on_date"]
-    stmt = insert(OutboxMessage).from_select(
+    stmt = sqlx.insert_ignoring_duplicates(s, OutboxMessage).from_select(
         [*columns, "status", "attempts", "next_attempt_at", "created_at"],
         select(
             key, literal(kind), sub.c[1], sub.c[2], sub.c[3], sub.c[4], literal("pending"), literal(0), now, now
-        ).where(~exists().where(OutboxMessage.dedupe_key == key)),
+        ).where(sub.c[1].is_not(None)),  # a WHERE keeps SQLite's INSERT ... SELECT ... ON CONFLICT unambiguous
     )
     return s.connection().execute(stmt).rowcount or 0
 
