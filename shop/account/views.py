@@ -14,7 +14,7 @@ from shop.account.forms import AutopayForm, RepaymentForm
 from shop.card_payments import commit_or_refund, resolve_card
 from shop.extensions import db
 from shop.gateways import stripe as payments
-from shop.models import Loan, LoanPayment, LoanStatus, utcnow
+from shop.models import Loan, LoanPayment, LoanServicing, LoanStatus, utcnow
 from shop.services import ledger, orders, repayments
 from shop.services.credit_accounts import account_of, available_credit_cents
 from shop.services.errors import CreditError
@@ -95,6 +95,7 @@ def loan(number: str):
         due_now_cents=repayments.amount_due_now_cents(loan, today) if loan.status == LoanStatus.ACTIVE else 0,
         principal_cents=ledger.loan_principal_cents(db.session, loan.id),
         autopay_form=AutopayForm(),
+        servicing=db.session.get(LoanServicing, loan.id),
     )
 
 
@@ -189,3 +190,6 @@ def autopay(number: str):
     db.session.commit()
     flash(f"Autopay is {form.autopay.data} for {loan.number}.", "success")
     return redirect(url_for("account.loan", number=number))
+
+
+from shop.account import hardship  # noqa: E402, F401 - hardship and notices routes on this blueprint
