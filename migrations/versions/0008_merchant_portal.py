@@ -114,6 +114,7 @@ def _refunds():
         sa.Column("principal_reduction_cents", sa.BigInteger(), nullable=False),
         sa.Column("card_refund_cents", sa.BigInteger(), nullable=False),
         sa.Column("discount_cents", sa.BigInteger(), nullable=False),
+        sa.Column("subsidy_cents", sa.BigInteger(), nullable=False),
         sa.Column("merchant_net_cents", sa.BigInteger(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("stripe_refunds", sa.JSON(), nullable=False),
@@ -127,7 +128,9 @@ def _refunds():
         ),
         sa.CheckConstraint("kind IN ('refund', 'cancel')", name=op.f("ck_merchant_refunds_kind_known")),
         sa.CheckConstraint("payment_kind IN ('card', 'credit')", name=op.f("ck_merchant_refunds_payment_kind_known")),
-        sa.ForeignKeyConstraint(["merchant_id"], ["merchants.id"], name=op.f("fk_merchant_refunds_merchant_id_merchants")),
+        sa.ForeignKeyConstraint(
+            ["merchant_id"], ["merchants.id"], name=op.f("fk_merchant_refunds_merchant_id_merchants")
+        ),
         sa.ForeignKeyConstraint(["order_id"], ["orders.id"], name=op.f("fk_merchant_refunds_order_id_orders")),
         sa.ForeignKeyConstraint(["loan_id"], ["loans.id"], name=op.f("fk_merchant_refunds_loan_id_loans")),
         sa.ForeignKeyConstraint(

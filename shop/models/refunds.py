@@ -22,8 +22,8 @@ class MerchantRefund(Model):
     * principal_reduction: how much the loan's principal went down (financed);
     * card_refund: money sent back to the shopper's card (the whole amount for
       a card order; what they had paid beyond the new balance for a loan);
-    * discount / merchant_net: the merchant discount (and promo subsidy)
-      reversed, and the merchant payable reversed (amount = discount + net)."""
+    * discount, subsidy, merchant_net: the merchant discount, the promo
+      subsidy and the merchant payable reversed (amount = discount + subsidy + net)."""
 
     __tablename__ = "merchant_refunds"
 
@@ -38,9 +38,12 @@ class MerchantRefund(Model):
     principal_reduction_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     card_refund_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     discount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    subsidy_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     merchant_net_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     reason: Mapped[str] = mapped_column(Text, default="")
-    stripe_refunds: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{payment_intent, refund, cents}]
+    stripe_refunds: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list
+    )  # [{payment_intent, refund, cents}]
     journal_transaction_id: Mapped[int | None] = mapped_column(ForeignKey("journal_transactions.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -41,6 +41,8 @@ from shop.services.repayments import apply_and_post
 AGREEMENT_VERSION = "agreement-2026.1"
 MERCHANT_DISCOUNT_PERCENT = Decimal("3.0")  # what every merchant pays on a financed sale
 PROMO_SUBSIDY_PERCENT = {3: Decimal("2.5"), 6: Decimal("4.5"), 12: Decimal("8.0")}  # extra, for 0 % promos
+CARD_DISCOUNT_PERCENT = Decimal("2.9")  # what a merchant pays on a card (pay-in-full) sale
+# Read these through shop.services.merchant_pricing (the one place to swap in the policy's pricing).
 
 
 def applicant_legal_name(s: DbSession, user: User) -> str:
