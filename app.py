@@ -214,5 +214,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(stripe_cli)
     from shop.cli.credit import credit_cli
+    from shop.cli.merchant import merchant_cli
 
     app.cli.add_command(credit_cli)
+    app.cli.add_command(merchant_cli)
