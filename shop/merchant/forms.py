@@ -61,23 +61,38 @@ class ListingForm(FlaskForm):
         return tuple(t for t in PROMO_TERMS if getattr(self, f"promo_{t}").data)
 
 
+def _int_or_zero(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
+
+
 class ListingFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
     q = StringField("Search", validators=[Optional(), Length(max=100)])
-    status = SelectField("Status", choices=[("", "any"), ("active", "active"), ("inactive", "inactive")], default="")
-    scene = SelectField("Scene", coerce=lambda v: int(v) if v else 0, validators=[Optional()])
+    status = SelectField(
+        "Status",
+        choices=[("", "any"), ("active", "active"), ("inactive", "inactive")],
+        default="",
+        validate_choice=False,
+    )
+    scene = SelectField("Scene", coerce=_int_or_zero, validate_choice=False)
 
 
 class OrderFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", choices=[("", "any")] + [(s.value, s.value.replace("_", " ")) for s in OrderStatus])
+    status = SelectField(
+        "Status",
+        choices=[("", "any")] + [(s.value, s.value.replace("_", " ")) for s in OrderStatus],
+        validate_choice=False,
+    )
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
-    paid = SelectField("Paid", choices=[("", "any"), ("card", "in full"), ("credit", "over time")], default="")
+    paid = SelectField(
+        "Paid", choices=[("", "any"), ("card", "in full"), ("credit", "over time")], default="", validate_choice=False
+    )
 
 
 CARRIERS = ["UPS", "USPS", "FedEx", "DHL", "Other"]

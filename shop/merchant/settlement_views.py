@@ -6,11 +6,10 @@ import csv
 import io
 
 from flask import Response, render_template
-from sqlalchemy import select
 
 from shop.extensions import db
 from shop.merchant.views import bp, current_merchant, merchant_required, owned_or_404
-from shop.models import Order, SettlementBatch, utcnow
+from shop.models import SettlementBatch, utcnow
 from shop.services import settlements
 from shop.services.merchants import scoped
 
@@ -35,9 +34,7 @@ def _today():
 @merchant_required
 def settlement_page(batch_id: int):
     batch = owned_or_404(SettlementBatch, batch_id)
-    numbers = dict(
-        db.session.execute(select(Order.id, Order.number).where(Order.id.in_({ln.order_id for ln in batch.lines})))
-    )
+    numbers = settlements.order_numbers(db.session, batch)
     return render_template("merchant/settlement.html", batch=batch, numbers=numbers)
 
 

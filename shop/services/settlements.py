@@ -202,10 +202,13 @@ STATEMENT_HEADER = [
 ]
 
 
+def order_numbers(s: DbSession, batch: SettlementBatch) -> dict[int, str]:
+    stmt = select(Order.id, Order.number).where(Order.id.in_({ln.order_id for ln in batch.lines}))
+    return {order_id: number for order_id, number in s.execute(stmt)}
+
+
 def statement_rows(s: DbSession, batch: SettlementBatch) -> list[list[str]]:
-    numbers = dict(
-        s.execute(select(Order.id, Order.number).where(Order.id.in_({ln.order_id for ln in batch.lines}))).all()
-    )
+    numbers = order_numbers(s, batch)
     return [
         [
             ln.occurred_at.date().isoformat(),
