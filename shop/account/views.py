@@ -48,11 +48,13 @@ def _own_loan(number: str) -> Loan:
 
 
 def _rows(loan: Loan, today) -> list[dict]:
-    balance = loan.financed_cents + loan.down_payment_cents
+    balance = sum(i.principal_cents for i in loan.installments)  # what is scheduled now (after refunds, prepayments)
     rows = []
     for i in loan.installments:
         balance -= i.principal_cents
         state = "paid" if i.is_paid else ("overdue" if i.due_on < today else "due")
+        if i.total_cents == 0 and i.paid_cents == 0:
+            state = "removed"  # a merchant refund took this installment off the schedule
         rows.append(
             {
                 "number": i.number,

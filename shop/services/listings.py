@@ -82,7 +82,11 @@ def _apply(listing: Listing, data: ListingData) -> None:
     listing.title, listing.description = data.title.strip(), data.description.strip()
     listing.price_cents, listing.stock, listing.scene_id = data.price_cents, data.stock, data.scene_id
     listing.financing_eligible = data.financing_eligible
-    listing.promos = [ListingPromo(months=m) for m in sorted(set(data.promo_terms))]
+    wanted = set(data.promo_terms)
+    for promo in [p for p in listing.promos if p.months not in wanted]:
+        listing.promos.remove(promo)  # rows are changed in place: the (listing, months) key stays unique
+    have = {p.months for p in listing.promos}
+    listing.promos.extend(ListingPromo(months=m) for m in sorted(wanted - have))
     listing.promo_opt_in = bool(data.promo_terms)  # kept for code that reads the flag
 
 
