@@ -4,14 +4,14 @@ Existing merchants were trading already: they start approved (server default
 on the new status column).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0012 (re-chained after main brought 0012; the prompt gave 0006)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

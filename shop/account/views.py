@@ -53,8 +53,6 @@ def _rows(loan: Loan, today) -> list[dict]:
     for i in loan.installments:
         balance -= i.principal_cents
         state = "paid" if i.is_paid else ("overdue" if i.due_on < today else "due")
-        if i.total_cents == 0 and i.paid_cents == 0:
-            state = "removed"  # a merchant refund took this installment off the schedule
         rows.append(
             {
                 "number": i.number,

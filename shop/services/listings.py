@@ -53,7 +53,7 @@ def preview(s: DbSession, data: ListingData) -> Preview:
         terms = tuple(sorted(data.promo_terms))
         teaser = teaser_monthly_cents(data.price_cents, policy.effective_scene([scene.slug]), policy, terms)
     chosen = tuple(sorted(data.promo_terms)) or offered_promo_terms(s)
-    return Preview(merchant_pricing.promo_costs(max(data.price_cents, 0), chosen), teaser)
+    return Preview(merchant_pricing.promo_costs(s, max(data.price_cents, 0), chosen), teaser)
 
 
 def search(merchant_id: int, q: str = "", status: str = "", scene_id: int | None = None) -> Select:

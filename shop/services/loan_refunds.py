@@ -1,20 +1,36 @@
-"""A merchant refund on a financed order: the loan shrinks (credit.refunds),
-what the shopper paid beyond the new balance goes back to their card, and the
-journal reverses the merchant payable, discount and promo subsidy in proportion."""
+"""A merchant refund on a financed order: the loan shrinks
+(credit.servicing.apply_refund on the loan's servicing state: interest
+accrues to the day on the old balance, the principal drops, the remaining
+installments keep their amounts so the loan ends sooner, from the last one
+back), what the shopper paid beyond the new balance goes back to their card,
+and the journal reverses the merchant payable, discount and promo subsidy in
+proportion (credit.refunds.proportional_share)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from credit.refunds import LoanRefundPlan, OpenPart, plan_loan_refund, proportional_share
+from credit.interest import LoanState, PaymentAllocation
+from credit.refunds import proportional_share
+from credit.servicing import apply_refund
 from shop.gateways import stripe as payments
-from shop.models import InstallmentKind, Loan, LoanStatus, MerchantRefund, utcnow
+from shop.models import Loan, LoanStatus, MerchantRefund
 from shop.models.base import DbSession
 from shop.services import ledger
+from shop.services.loan_state import state_of, write_payment
 from shop.services.merchants import MerchantError
+
+
+@dataclass(frozen=True)
+class LoanRefundPlan:
+    new_state: LoanState | None  # None: the loan was closed already, nothing to reduce
+    principal_reduction_cents: int
+    card_refund_cents: int
+    discount_cents: int
+    subsidy_cents: int
 
 
 def refunded_before_cents(s: DbSession, order_id: int) -> int:
@@ -23,31 +39,16 @@ def refunded_before_cents(s: DbSession, order_id: int) -> int:
     )
 
 
-def _open_parts(loan: Loan) -> tuple[list[OpenPart], date]:
-    rows = [i for i in loan.installments if i.kind == InstallmentKind.INSTALLMENT]
-    parts = [
-        OpenPart(
-            i.number, i.due_on, i.principal_cents - i.paid_principal_cents, i.interest_cents, i.paid_interest_cents
-        )
-        for i in rows
-        if i.principal_cents > i.paid_principal_cents
-    ]
-    first = parts[0].number if parts else None
-    before = [i.due_on for i in rows if first is not None and i.number < first]
-    return parts, max(before, default=loan.start_on)
-
-
-def plan(s: DbSession, loan: Loan, amount_cents: int) -> tuple[LoanRefundPlan, int, int]:
+def plan(s: DbSession, loan: Loan, amount_cents: int, today: date) -> LoanRefundPlan:
     """The refund's effect on the loan, and the discount and subsidy it reverses."""
-    parts, period_start = _open_parts(loan)
-    rate = Decimal(loan.rate_bps) / 10000 if loan.rate_bps else None
-    result = plan_loan_refund(
-        parts, amount_cents, annual_rate=rate, day_count=loan.day_count, period_start_on=period_start
-    )
     before = refunded_before_cents(s, loan.order_id)
     discount = proportional_share(loan.merchant_discount_cents, loan.cash_price_cents, before, amount_cents)
     subsidy = proportional_share(loan.promo_subsidy_cents, loan.cash_price_cents, before, amount_cents)
-    return result, discount, subsidy
+    state = state_of(loan)
+    if loan.status != LoanStatus.ACTIVE or state.is_closed:
+        return LoanRefundPlan(None, 0, amount_cents, discount, subsidy)
+    new, overpaid = apply_refund(state, amount_cents, on=today)
+    return LoanRefundPlan(new, amount_cents - overpaid, overpaid, discount, subsidy)
 
 
 def _refunded_by_intent(s: DbSession, loan: Loan) -> dict[str, int]:
@@ -79,15 +80,12 @@ def refund_to_card(s: DbSession, loan: Loan, cents: int, key: str) -> list[dict]
 def apply(
     s: DbSession, loan: Loan, refund: MerchantRefund, result: LoanRefundPlan, order_fully_refunded: bool, today: date
 ) -> None:
-    """Write the plan onto the installments, post the journal, close the loan when no principal is left."""
-    by_number = {i.number: i for i in loan.installments}
-    now = utcnow()
-    for change in result.rows:
-        row = by_number[change.number]
-        row.principal_cents = row.paid_principal_cents + change.principal_cents
-        row.interest_cents = change.interest_cents
-        if row.is_paid and row.paid_at is None:
-            row.paid_at = now
+    """Write the new state onto the loan (the rows still due re-projected, those no
+    longer needed removed), post the journal, close the loan when nothing is owed."""
+    if result.new_state is not None:
+        write_payment(s, loan, PaymentAllocation(0, 0, 0), result.new_state)
+        if result.new_state.is_closed:
+            loan.status = LoanStatus.CLOSED if order_fully_refunded else LoanStatus.PAID_OFF
     ids = {"loan_id": loan.id, "user_id": loan.user_id}
     txn = ledger.post(
         s,
@@ -105,17 +103,4 @@ def apply(
         memo=f"{loan.number}: merchant refund {refund.idempotency_key[:24]}",
     )
     refund.journal_transaction_id = txn.id
-    if all(i.paid_principal_cents == i.principal_cents for i in loan.installments):
-        _close(loan, LoanStatus.CLOSED if order_fully_refunded else LoanStatus.PAID_OFF)
     s.flush()
-
-
-def _close(loan: Loan, status: LoanStatus) -> None:
-    """No principal left: unearned interest is waived and the loan is done (a full
-    refund closes it); the line is free again (available credit comes from the journal)."""
-    now = utcnow()
-    loan.status, loan.paid_off_at = status, now
-    for row in loan.installments:
-        row.interest_cents, row.fee_cents = row.paid_interest_cents, row.paid_fee_cents
-        if row.paid_at is None:
-            row.paid_at = now

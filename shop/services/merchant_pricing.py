@@ -1,9 +1,7 @@
-"""What a merchant pays us per sale: the discount rate by payment type.
-
-The one place the rates are read: card sales, financed sales (installments)
-and the extra subsidy of a merchant-funded 0 % promotion by term.  The rates
-live beside the loan booking (shop/services/loans.py) until the policy's
-pricing section (credit/pricing.py) lands; swap them here only."""
+"""What a merchant pays us per sale, from the active policy's pricing section
+(credit.pricing): the discount rate by payment type (card, pay-in-4,
+installments, promo) and a 0 % promotion's subsidy by term.  The merchant
+portal reads rates only here."""
 
 from __future__ import annotations
 
@@ -11,29 +9,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from credit.money import percent_of
+from credit.pricing import discount_rates
 from credit.schedule import equal_parts
 from shop.models import PROMO_TERMS
-from shop.services.loans import CARD_DISCOUNT_PERCENT, MERCHANT_DISCOUNT_PERCENT, PROMO_SUBSIDY_PERCENT
+from shop.models.base import DbSession
+from shop.services import policies
 
 
-def card_percent() -> Decimal:
-    return CARD_DISCOUNT_PERCENT
+def rates(s: DbSession, product: str | None) -> tuple[Decimal, Decimal]:
+    """(discount percent, promo subsidy percent) of a sale of `product` (None or "card": paid in full)."""
+    _, policy = policies.active(s)
+    return discount_rates(product, policy)
 
 
-def financed_percent() -> Decimal:
-    return MERCHANT_DISCOUNT_PERCENT
+def card_percent(s: DbSession) -> Decimal:
+    return rates(s, "card")[0]
 
 
-def promo_subsidy_percent(months: int) -> Decimal:
-    return PROMO_SUBSIDY_PERCENT.get(months, Decimal(0))
-
-
-def sale_percent(payment_kind: str, product: str | None) -> Decimal:
-    """The whole discount rate of a sale: card, or financed (+ the promo subsidy)."""
-    if payment_kind == "card":
-        return card_percent()
-    extra = promo_subsidy_percent(int(product.split("_")[1])) if product and product.startswith("promo_") else 0
-    return financed_percent() + extra
+def sale_percent(s: DbSession, product: str | None) -> Decimal:
+    """The whole discount rate of a sale: its discount plus any promo subsidy."""
+    discount, subsidy = rates(s, product)
+    return discount + subsidy
 
 
 @dataclass(frozen=True)
@@ -42,27 +38,26 @@ class PromoCost:
 
     months: int
     subsidy_percent: Decimal
-    total_percent: Decimal  # the installment discount + the subsidy
+    total_percent: Decimal  # the promo discount + the subsidy
     subsidy_cents: int
     total_cents: int
     shopper_monthly_cents: int
 
 
-def promo_costs(price_cents: int, terms: tuple[int, ...] = PROMO_TERMS) -> list[PromoCost]:
+def promo_costs(s: DbSession, price_cents: int, terms: tuple[int, ...] = PROMO_TERMS) -> list[PromoCost]:
     """Per term: the subsidy and whole discount on one sale at `price_cents`,
     and the shopper's 0 % monthly payment (the last one absorbs the cents)."""
     costs = []
     for months in terms:
-        subsidy = promo_subsidy_percent(months)
-        total = financed_percent() + subsidy
+        discount, subsidy = rates(s, f"promo_{months}")
         costs.append(
             PromoCost(
                 months,
                 subsidy,
-                total,
+                discount + subsidy,
                 percent_of(price_cents, subsidy),
-                percent_of(price_cents, total),
-                equal_parts(price_cents, months)[0],
+                percent_of(price_cents, discount + subsidy),
+                equal_parts(price_cents, months)[0] if price_cents else 0,
             )
         )
     return costs

@@ -144,7 +144,7 @@ def _card(s: DbSession, order: Order, merchant_id: int, row: MerchantRefund) -> 
     before = sum(
         r.amount_cents for r in s.scalars(select(MerchantRefund).filter_by(order_id=order.id, merchant_id=merchant_id))
     )
-    discount_total = percent_of(gross, merchant_pricing.card_percent())
+    discount_total = percent_of(gross, merchant_pricing.card_percent(s))
     row.discount_cents = proportional_share(discount_total, gross, before, row.amount_cents)
     row.merchant_net_cents = row.amount_cents - row.discount_cents
     refund_id = payments.refund(
@@ -169,10 +169,10 @@ def _card(s: DbSession, order: Order, merchant_id: int, row: MerchantRefund) -> 
 
 
 def _financed(s: DbSession, order: Order, loan: Loan, row: MerchantRefund, today: date) -> None:
-    result, discount, subsidy = loan_refunds.plan(s, loan, row.amount_cents)
+    result = loan_refunds.plan(s, loan, row.amount_cents, today)
     fully = loan_refunds.refunded_before_cents(s, order.id) + row.amount_cents >= order.total_cents
-    row.discount_cents, row.subsidy_cents = discount, subsidy
-    row.merchant_net_cents = row.amount_cents - discount - subsidy
+    row.discount_cents, row.subsidy_cents = result.discount_cents, result.subsidy_cents
+    row.merchant_net_cents = row.amount_cents - result.discount_cents - result.subsidy_cents
     row.principal_reduction_cents, row.card_refund_cents = result.principal_reduction_cents, result.card_refund_cents
     if result.card_refund_cents:
         row.stripe_refunds = loan_refunds.refund_to_card(s, loan, result.card_refund_cents, row.idempotency_key)

@@ -74,8 +74,8 @@ def _sale(s: DbSession, order: Order, merchant_id: int) -> SettlementLine:
         product = loan.product if loan else "credit"
         discount = gross - _booked_payable(s, order.id, merchant_id)
     else:
-        discount = percent_of(gross, merchant_pricing.card_percent())
-    rate = merchant_pricing.sale_percent(order.payment_kind, product)
+        discount = percent_of(gross, merchant_pricing.card_percent(s))
+    rate = merchant_pricing.sale_percent(s, product)
     return SettlementLine(
         source_key=f"sale:{order.id}:{merchant_id}",
         kind=SettlementLineKind.SALE,
