@@ -231,7 +231,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(stripe_cli)
     import shop.cli.run_day  # noqa: F401 - adds `flask credit run-day`
     from shop.cli.credit import credit_cli
+    from shop.cli.merchant import merchant_cli
     from shop.cli.outbox import outbox_cli
 
     app.cli.add_command(credit_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(merchant_cli)

@@ -15,7 +15,7 @@ from shop.card_payments import commit_or_refund, resolve_card
 from shop.extensions import db
 from shop.gateways import stripe as payments
 from shop.models import Loan, LoanPayment, LoanServicing, LoanStatus, utcnow
-from shop.services import ledger, orders, repayments
+from shop.services import ledger, merchant_orders, orders, refunds, repayments
 from shop.services.credit_accounts import account_of, available_credit_cents
 from shop.services.errors import CreditError
 
@@ -32,7 +32,8 @@ def order_list():
 @login_required
 def order_detail(number: str):
     order = orders.order_of(db.session, current_user, number) or abort(404)
-    return render_template("account/order.html", order=order)
+    shipments = merchant_orders.shipments_of(db.session, order)
+    return render_template("account/order.html", order=order, shipments=shipments)
 
 
 # --- the shopper's credit account ------------------------------------------------
@@ -47,7 +48,7 @@ def _own_loan(number: str) -> Loan:
 
 
 def _rows(loan: Loan, today) -> list[dict]:
-    balance = loan.financed_cents + loan.down_payment_cents
+    balance = sum(i.principal_cents for i in loan.installments)  # what is scheduled now (after refunds, prepayments)
     rows = []
     for i in loan.installments:
         balance -= i.principal_cents
@@ -96,6 +97,7 @@ def loan(number: str):
         principal_cents=ledger.loan_principal_cents(db.session, loan.id),
         autopay_form=AutopayForm(),
         servicing=db.session.get(LoanServicing, loan.id),
+        merchant_refunds=refunds.refunds_of_loan(db.session, loan),
     )
 
 

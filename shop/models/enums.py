@@ -190,6 +190,24 @@ class ReliefEffectKind(enum.StrEnum):
     CONTACT_PAUSED = "contact_paused"
 
 
+class MerchantStatus(enum.StrEnum):
+    """A merchant signs up pending; staff approve (its listings become visible) or reject it."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class MerchantRefundKind(enum.StrEnum):
+    REFUND = "refund"  # lines (or units) refunded, e.g. after a return
+    CANCEL = "cancel"  # cancelled before shipment: stock released
+
+
+class SettlementLineKind(enum.StrEnum):
+    SALE = "sale"
+    REFUND = "refund"
+
+
 def check_in(column: str, values: type[enum.StrEnum], name: str | None = None) -> str:
     """SQL for a CHECK constraint: `column` holds one of the enum's values."""
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
