@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Row, Select, String, bindparam, func, or_, select
 
-from shop.models import Listing, Merchant, Scene
+from shop.models import Listing, Merchant, MerchantStatus, Scene
 from shop.models.base import DbSession
 
 CARD_COLUMNS = (
@@ -57,12 +57,22 @@ class Page:
         return self.page + 1
 
 
+def approved_merchant_ids() -> Select:
+    return select(Merchant.id).where(Merchant.status == MerchantStatus.APPROVED)
+
+
+def is_visible(listing: Listing) -> bool:
+    """A shopper sees an active listing of an approved merchant (a pending
+    merchant prepares listings that nobody else sees yet)."""
+    return listing.active and listing.merchant.status == MerchantStatus.APPROVED
+
+
 def visible_listings() -> Select:
-    """Cards of active listings, in stock first, then oldest first."""
+    """Cards of active listings of approved merchants, in stock first, then oldest first."""
     return (
         select(*CARD_COLUMNS)
         .join(Merchant, Listing.merchant_id == Merchant.id)
-        .where(Listing.active.is_(True))
+        .where(Listing.active.is_(True), Merchant.status == MerchantStatus.APPROVED)
         .order_by(Listing.stock == 0, Listing.id)
     )
 

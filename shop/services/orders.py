@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from shop.gateways import stripe as payments
 from shop.models import CardPaymentKind, Listing, Order, OrderLine, OrderStatus, Payment, PaymentStatus, User, utcnow
 from shop.models.base import DbSession
+from shop.services.catalog import approved_merchant_ids
 from shop.services.errors import AlreadyPlaced, CheckoutError, NeedsAuthentication, OutOfStock
 
 # the errors callers catch as orders.*
@@ -64,7 +65,12 @@ def take_stock(s: DbSession, lines: list[Line]) -> dict[int, Listing]:
         # UPDATE ... RETURNING: the listing as updated (stock included) in the same statement.
         taken_now = s.scalars(
             update(Listing)
-            .where(Listing.id == line.listing_id, Listing.active.is_(True), Listing.stock >= line.quantity)
+            .where(
+                Listing.id == line.listing_id,
+                Listing.active.is_(True),
+                Listing.stock >= line.quantity,
+                Listing.merchant_id.in_(approved_merchant_ids()),
+            )
             .values(stock=Listing.stock - line.quantity)
             .returning(Listing)
             .execution_options(synchronize_session=False, populate_existing=True)
