@@ -75,7 +75,9 @@ def search():
 
 @bp.get("/listings/<int:listing_id>")
 def listing(listing_id: int):
-    item = db.session.get(Listing, listing_id, options=[joinedload(Listing.merchant), joinedload(Listing.scene)])
+    # One statement: the listing with what the page shows (merchant, scene, photos).
+    loads = [joinedload(Listing.merchant), joinedload(Listing.scene), joinedload(Listing.photos)]
+    item = db.session.get(Listing, listing_id, options=loads)
     if item is None or not catalog.is_visible(item):
         abort(404)
     return _listing_page(item, AddToCartForm())
