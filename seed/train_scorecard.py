@@ -334,7 +334,7 @@ def optimal_merge(groups: list[dict], direction: str, min_rows: int, total_good:
     best: dict[tuple[int, int], tuple[float, int | None]] = {}  # last bin [i, j) -> (IV of [0, j), previous start)
     for j in range(1, m + 1):
         for i in range(j):
-            if n(i, j) < min_rows:
+            if n(i, j) < min_rows and (i, j) != (0, m):  # one bin of everything is always allowed
                 continue
             term = _iv_term(n(i, j), bad(i, j), total_good, total_bad)
             if i == 0:
@@ -716,12 +716,14 @@ def report(csv_path: Path) -> int:
     cards = {key: train(csv_path, spec) for key, spec in SPECS.items()}
     x_all, y_all = read_data(csv_path)
     print("model                          holdout AUC  holdout KS  5-fold CV AUC (mean ± sd)  folds")
+    folds = {}
     for spec in (SPECS["v1"], V2_EXISTING_INPUTS, SPECS["v2"]):
         x, y = load(csv_path, spec)
         x_train, x_test, y_train, y_test = split(x, y)
         fitted = fit(x_train, y_train, spec)
         auc, ks = auc_ks(fitted.scores(x_test), y_test.to_numpy())
         cv = cross_validate(x, y, spec)
+        folds[spec.key] = np.array(cv["cv_auc_folds"])
         print(
             f"{spec.key:<30} {auc:>11.4f}  {ks:>10.4f}  {cv['cv_auc_mean']:.4f} ± {cv['cv_auc_sd']:.4f}"
             f"{'':>13}{cv['cv_auc_folds']}"
@@ -729,6 +731,9 @@ def report(csv_path: Path) -> int:
         has_account = (x_all.loc[x_test.index, CHECKING] != "no checking account").to_numpy()
         sub_auc, sub_ks = auc_ks(fitted.scores(x_test[has_account]), y_test.to_numpy()[has_account])
         print(f"{'':<30} holdout rows with a checking account ({has_account.sum()}): AUC {sub_auc:.4f} KS {sub_ks:.4f}")
+    for key in (V2_EXISTING_INPUTS.key, "v2"):
+        gain = folds[key] - folds["v1"]
+        print(f"CV AUC gain of {key} over v1, same folds: {gain.mean():+.4f} ± {gain.std(ddof=1):.4f} {gain.round(4).tolist()}")
     sys.path.insert(0, str(ROOT))
     from credit.policy import DEFAULT_POLICY, Policy
 
