@@ -212,7 +212,9 @@ SPECS = {
     "v2": Spec("v2", OUTPUT_V2, FEATURES_V2, NOT_ANSWERABLE_V2, APPLICANT_INPUT_V2, "optimal", True),
 }
 # Not committed, for --report only: the v2 method on v1's questions (no new form field).
-V2_EXISTING_INPUTS = Spec("v2, existing inputs only", OUTPUT_V2, FEATURES, NOT_ANSWERABLE, APPLICANT_INPUT, "optimal", False)
+V2_EXISTING_INPUTS = Spec(
+    "v2, existing inputs only", OUTPUT_V2, FEATURES, NOT_ANSWERABLE, APPLICANT_INPUT, "optimal", False
+)
 
 
 def locate_csv() -> Path:
@@ -656,8 +658,8 @@ def _mall_population(csv_path: Path) -> pd.DataFrame:
     """German Credit rows a mall shopper can match: the mall maps no answer to
     the data's "no checking account" (an account elsewhere than the lending
     bank), so those rows are left out."""
-    x, _ = read_data(csv_path)
-    x = x.assign(bad=read_data(csv_path)[1])
+    x, y = read_data(csv_path)
+    x = x.assign(bad=y)
     return x[x[CHECKING] != "no checking account"].reset_index(drop=True)
 
 
@@ -682,13 +684,15 @@ def propose_cutoffs(csv_path: Path, old_card: dict, new_card: dict, policy: dict
     old, new = _app_scorecard(old_card), _app_scorecard(new_card)
     rows = _mall_population(csv_path)
     bad = rows["bad"].to_numpy()
-    lines = [f"population: {len(rows)} rows (bad rate {bad.mean():.3f}) with a checking account status a shopper can give"]
-    lines.append("cut-off              old  new  share>=old  share>=new  bad-rate>=old  bad-rate>=new")
+    lines = [
+        f"population: {len(rows)} rows (bad rate {bad.mean():.3f}) with a checking account status a shopper can give"
+    ]
+    lines.append("cut-off                  old  new  share>=old  share>=new  bad-rate>=old  bad-rate>=new")
 
     def line(what: str, o: np.ndarray, n: np.ndarray, c_old: int, c_new: int, b: np.ndarray) -> str:
         so, sn = o >= c_old, n >= c_new
         return (
-            f"{what:<20} {c_old:>4} {c_new:>4}  {so.mean():>10.3f}  {sn.mean():>10.3f}"
+            f"{what:<24} {c_old:>4} {c_new:>4}  {so.mean():>10.3f}  {sn.mean():>10.3f}"
             f"  {b[so].mean() if so.any() else float('nan'):>13.3f}  {b[sn].mean() if sn.any() else float('nan'):>13.3f}"
         )
 
@@ -697,7 +701,11 @@ def propose_cutoffs(csv_path: Path, old_card: dict, new_card: dict, policy: dict
         o, n = _scene_scores(old, rows, scene), _scene_scores(new, rows, scene)
         approve = _match(o, n, rule["approve_min_score"])
         refer = min(_match(o, n, rule["refer_min_score"]), approve)
-        scenes[scene] = {"approve_min_score": approve, "refer_min_score": refer, "restrictiveness": rule["restrictiveness"]}
+        scenes[scene] = {
+            "approve_min_score": approve,
+            "refer_min_score": refer,
+            "restrictiveness": rule["restrictiveness"],
+        }
         lines.append(line(f"{scene} approve", o, n, rule["approve_min_score"], approve, bad))
         lines.append(line(f"{scene} refer", o, n, rule["refer_min_score"], refer, bad))
     mall_scenes = [s for s in SCENE_TO_PURPOSE]
@@ -733,7 +741,9 @@ def report(csv_path: Path) -> int:
         print(f"{'':<30} holdout rows with a checking account ({has_account.sum()}): AUC {sub_auc:.4f} KS {sub_ks:.4f}")
     for key in (V2_EXISTING_INPUTS.key, "v2"):
         gain = folds[key] - folds["v1"]
-        print(f"CV AUC gain of {key} over v1, same folds: {gain.mean():+.4f} ± {gain.std(ddof=1):.4f} {gain.round(4).tolist()}")
+        print(
+            f"CV AUC gain of {key} over v1, same folds: {gain.mean():+.4f} ± {gain.std(ddof=1):.4f} {gain.round(4).tolist()}"
+        )
     sys.path.insert(0, str(ROOT))
     from credit.policy import DEFAULT_POLICY, Policy
 
