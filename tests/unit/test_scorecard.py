@@ -7,13 +7,14 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from credit.engine import FraudContext, ReplayError, decide, replay
 from credit.gates import ApplicantInput
 from credit.policy import DEFAULT_POLICY, Policy
 from credit.scorecard import (
@@ -132,6 +133,50 @@ def test_a_policy_is_scored_with_the_model_it_names_else_the_launch_card():
     named = {**DEFAULT_POLICY, "version": "test.2", "model_version": CARD_V2.model_version}
     assert scorecard_for_policy(Policy.from_dict(named)) is CARD_V2
     assert scorecard_for_policy(named) is CARD_V2
+
+
+# The next policy version as proposed for v2 (seed/train_scorecard.py --report);
+# credit/policy.py owns the real one.
+PROPOSED_V2 = {
+    **DEFAULT_POLICY,
+    "version": "test.v2",
+    "model_version": RAW_V2["model_version"],
+    "scenes": {
+        "electronics": {"approve_min_score": 500, "refer_min_score": 488, "restrictiveness": 1},
+        "home-appliances": {"approve_min_score": 501, "refer_min_score": 489, "restrictiveness": 2},
+        "furniture": {"approve_min_score": 504, "refer_min_score": 493, "restrictiveness": 3},
+        "health-beauty": {"approve_min_score": 504, "refer_min_score": 493, "restrictiveness": 4},
+        "education": {"approve_min_score": 510, "refer_min_score": 499, "restrictiveness": 5},
+        "travel": {"approve_min_score": 512, "refer_min_score": 498, "restrictiveness": 6},
+        "other": {"approve_min_score": 532, "refer_min_score": 513, "restrictiveness": 99},
+    },
+    "tiers": [
+        {**tier, "min_score": score}
+        for tier, score in zip(DEFAULT_POLICY["tiers"], [551, 536, 522, 510, 495], strict=True)
+    ],
+}
+
+
+def test_decisions_replay_under_the_model_they_were_made_with():
+    today = date(2026, 3, 1)
+    reference = replace(applicant(), scenes=("electronics",), shipping_region="CA")
+    made = {}
+    for document in (DEFAULT_POLICY, PROPOSED_V2):
+        policy = Policy.from_dict(document)
+        decision = decide(reference, FraudContext(), None, policy, today=today, scorecard=scorecard_for_policy(policy))
+        made[policy.version] = (policy, decision)
+    assert made["2026.1"][1].model_version == V1
+    assert (made["2026.1"][1].outcome, made["2026.1"][1].score) == ("approved", 530)
+    # v2 without the checking question answered: worst checking band (-20) -> 529 + 7 - 20
+    assert made["test.v2"][1].model_version == CARD_V2.model_version
+    assert (made["test.v2"][1].outcome, made["test.v2"][1].score) == ("approved", 516)
+    for policy, decision in made.values():
+        stored = json.loads(json.dumps(decision.to_dict()))
+        again = replay(stored, policy, scorecard=load_scorecard(stored["model_version"]))
+        assert again.outcome_dict() == decision.outcome_dict()
+    old_policy, old_decision = made["2026.1"]
+    with pytest.raises(ReplayError):
+        replay(old_decision.to_dict(), old_policy, scorecard=CARD_V2)
 
 
 def test_v2_asks_one_more_question_and_keeps_v1s_scene_and_amount_translations():
