@@ -5,7 +5,7 @@ The scorecards in ``credit/data/scorecard*.json`` are written by
 ``docs/model_card.md``). Each card is identified by its ``model_version``;
 :func:`load_scorecard` finds one by that id, so a stored decision can be
 replayed with the model it was made with. :func:`default_scorecard` is the
-launch card (``scorecard.json``, policy 2026.1); a policy document that
+launch card (``scorecard.json``, policies 2026.1 and 2026.2); a policy document that
 names a ``model_version`` is scored with that card
 (:func:`scorecard_for_policy`). Each feature has
 bins with whole points; the score is ``base_points`` plus one bin's points
@@ -262,7 +262,7 @@ def characteristics(applicant: Any, scene: str, card: Scorecard | None = None) -
         "present_residence_since": None if residence is None else min(4, max(1, residence)),
         "present_employment_since": employment_band(applicant.income_source, applicant.employment_months),
         "savings_account_and_bonds": SAVINGS_BANDS.get(applicant.savings_band or ""),
-        # v2 only; until the application asks it, unanswered -> the worst bin
+        # v2 only (the gates require the answer when the card scores it); unanswered -> the worst bin
         "status_of_existing_checking_account": CHECKING_BANDS.get(getattr(applicant, "checking_band", None) or ""),
         "purpose": card.scene_to_purpose.get(scene),  # unknown scene -> worst purpose bin
         "other_installment_plans": OTHER_PLANS.get(applicant.other_installment_plans or ""),

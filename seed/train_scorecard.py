@@ -10,7 +10,7 @@ Two models are committed; both stay loadable because stored decisions name
 the model they were made with (``credit/scorecard.py`` finds a card by its
 ``model_version``):
 
-* ``v1`` -> ``credit/data/scorecard.json``: the launch card (policy 2026.1),
+* ``v1`` -> ``credit/data/scorecard.json``: the launch card (policies 2026.1, 2026.2),
   greedy pooled binning over the mall's original questions. Its method is
   kept here unchanged so that ``--check`` still reproduces it byte for byte.
 * ``v2`` -> ``credit/data/scorecard-v2.json``: monotonic optimal binning
@@ -691,9 +691,11 @@ def propose_cutoffs(csv_path: Path, old_card: dict, new_card: dict, policy: dict
 
     def line(what: str, o: np.ndarray, n: np.ndarray, c_old: int, c_new: int, b: np.ndarray) -> str:
         so, sn = o >= c_old, n >= c_new
+        bad_old = b[so].mean() if so.any() else float("nan")
+        bad_new = b[sn].mean() if sn.any() else float("nan")
         return (
             f"{what:<24} {c_old:>4} {c_new:>4}  {so.mean():>10.3f}  {sn.mean():>10.3f}"
-            f"  {b[so].mean() if so.any() else float('nan'):>13.3f}  {b[sn].mean() if sn.any() else float('nan'):>13.3f}"
+            f"  {bad_old:>13.3f}  {bad_new:>13.3f}"
         )
 
     scenes = {}
@@ -742,16 +744,17 @@ def report(csv_path: Path) -> int:
     for key in (V2_EXISTING_INPUTS.key, "v2"):
         gain = folds[key] - folds["v1"]
         print(
-            f"CV AUC gain of {key} over v1, same folds: {gain.mean():+.4f} ± {gain.std(ddof=1):.4f} {gain.round(4).tolist()}"
+            f"CV AUC gain of {key} over v1, same folds: {gain.mean():+.4f} ± {gain.std(ddof=1):.4f}",
+            gain.round(4).tolist(),
         )
     sys.path.insert(0, str(ROOT))
-    from credit.policy import DEFAULT_POLICY, Policy
+    from credit.policy import POLICY_2026_2, Policy  # the last policy calibrated for v1
 
-    proposal, lines = propose_cutoffs(csv_path, cards["v1"], cards["v2"], DEFAULT_POLICY)
+    proposal, lines = propose_cutoffs(csv_path, cards["v1"], cards["v2"], POLICY_2026_2)
     print()
-    print(f"proposed cut-offs for model {cards['v2']['model_version']} (from policy {DEFAULT_POLICY['version']}):")
+    print(f"proposed cut-offs for model {cards['v2']['model_version']} (from policy {POLICY_2026_2['version']}):")
     print("\n".join(lines))
-    Policy.from_dict({**DEFAULT_POLICY, **proposal, "model_version": cards["v2"]["model_version"]})  # validates
+    Policy.from_dict({**POLICY_2026_2, **proposal, "model_version": cards["v2"]["model_version"]})  # validates
     print(json.dumps({"model_version": cards["v2"]["model_version"], **proposal}, indent=2))
     return 0
 

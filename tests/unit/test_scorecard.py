@@ -7,16 +7,15 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import fields, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from credit.engine import FraudContext, ReplayError, decide, replay
 from credit.gates import ApplicantInput
-from credit.policy import DEFAULT_POLICY, Policy
+from credit.policy import DEFAULT_POLICY, POLICY_2026_1, POLICY_2026_2, Policy
 from credit.scorecard import (
     CHECKING_BANDS,
     DATA_DIR,
@@ -79,10 +78,9 @@ def applicant(**overrides) -> ApplicantInput:
     return ApplicantInput(**values)
 
 
-def with_checking(band: str | None, **overrides) -> SimpleNamespace:
-    """The reference applicant plus the v2 question the application does not ask yet."""
-    a = applicant(**overrides)
-    return SimpleNamespace(**{f.name: getattr(a, f.name) for f in fields(a)}, checking_band=band)
+def with_checking(band: str | None, **overrides) -> ApplicantInput:
+    """The reference applicant with v2's checking-account answer."""
+    return applicant(checking_band=band, **overrides)
 
 
 def points(feature: str, value, card=CARD) -> int:
@@ -129,16 +127,18 @@ def test_the_launch_card_is_the_default_and_every_card_loads_by_its_version():
 
 
 def test_a_policy_is_scored_with_the_model_it_names_else_the_launch_card():
-    assert scorecard_for_policy(Policy.from_dict(DEFAULT_POLICY)) is CARD
-    named = {**DEFAULT_POLICY, "version": "test.2", "model_version": CARD_V2.model_version}
+    assert scorecard_for_policy(Policy.from_dict(POLICY_2026_2)) is CARD
+    assert scorecard_for_policy(Policy.from_dict(POLICY_2026_1)) is CARD
+    assert scorecard_for_policy(Policy.from_dict(DEFAULT_POLICY)) is CARD_V2  # 2026.3
+    named = {**POLICY_2026_2, "version": "test.2", "model_version": CARD_V2.model_version}
     assert scorecard_for_policy(Policy.from_dict(named)) is CARD_V2
     assert scorecard_for_policy(named) is CARD_V2
 
 
 # The next policy version as proposed for v2 (seed/train_scorecard.py --report);
-# credit/policy.py owns the real one.
+# credit/policy.py owns the real one (2026.3, checked below to carry these cut-offs).
 PROPOSED_V2 = {
-    **DEFAULT_POLICY,
+    **POLICY_2026_2,
     "version": "test.v2",
     "model_version": RAW_V2["model_version"],
     "scenes": {
@@ -152,24 +152,31 @@ PROPOSED_V2 = {
     },
     "tiers": [
         {**tier, "min_score": score}
-        for tier, score in zip(DEFAULT_POLICY["tiers"], [551, 536, 522, 510, 495], strict=True)
+        for tier, score in zip(POLICY_2026_2["tiers"], [551, 536, 522, 510, 495], strict=True)
     ],
 }
 
 
+def test_policy_2026_3_carries_the_proposed_v2_cut_offs():
+    shipped = {key: value for key, value in DEFAULT_POLICY.items() if key not in ("version", "description")}
+    proposed = {key: value for key, value in PROPOSED_V2.items() if key not in ("version", "description")}
+    assert shipped == proposed
+
+
 def test_decisions_replay_under_the_model_they_were_made_with():
     today = date(2026, 3, 1)
-    reference = replace(applicant(), scenes=("electronics",), shipping_region="CA")
+    reference = replace(applicant(), scenes=("electronics",), shipping_region="CA", checking_band="under_480")
     made = {}
-    for document in (DEFAULT_POLICY, PROPOSED_V2):
+    for document in (POLICY_2026_1, PROPOSED_V2):
         policy = Policy.from_dict(document)
         decision = decide(reference, FraudContext(), None, policy, today=today, scorecard=scorecard_for_policy(policy))
         made[policy.version] = (policy, decision)
     assert made["2026.1"][1].model_version == V1
     assert (made["2026.1"][1].outcome, made["2026.1"][1].score) == ("approved", 530)
-    # v2 without the checking question answered: worst checking band (-20) -> 529 + 7 - 20
     assert made["test.v2"][1].model_version == CARD_V2.model_version
-    assert (made["test.v2"][1].outcome, made["test.v2"][1].score) == ("approved", 516)
+    assert (made["test.v2"][1].outcome, made["test.v2"][1].score) == ("approved", 529)
+    unanswered = decide(replace(reference, checking_band=None), FraudContext(), None, made["test.v2"][0], today=today)
+    assert (unanswered.outcome, unanswered.score) == ("incomplete", None)  # v2 requires the answer
     for policy, decision in made.values():
         stored = json.loads(json.dumps(decision.to_dict()))
         again = replay(stored, policy, scorecard=load_scorecard(stored["model_version"]))
@@ -230,7 +237,7 @@ def test_checking_balance_bands_score_in_order_and_no_answer_reaches_no_checking
     assert scored == sorted(scored)
     assert points(CHECKING, CHECKING_BANDS["none"], CARD_V2) == points(CHECKING, CHECKING_BANDS["under_480"], CARD_V2)
     assert "no checking account" not in CHECKING_BANDS.values()
-    # the application does not ask it yet: unanswered scores the worst band
+    # unanswered (the gates require it under v2) would score the worst band
     assert characteristics(applicant(), "electronics", CARD_V2)[CHECKING] is None
     assert points(CHECKING, None, CARD_V2) == points(CHECKING, CHECKING_BANDS["overdrawn"], CARD_V2)
 
@@ -388,7 +395,8 @@ def brute(groups, direction, min_rows, good, bad):
     for r in range(len(groups)):
         for cuts in itertools.combinations(range(1, len(groups)), r):
             edges = [0, *cuts, len(groups)]
-            bins = [(sum(g["n"] for g in groups[a:b]), sum(g["bad"] for g in groups[a:b])) for a, b in zip(edges, edges[1:])]
+            spans = list(zip(edges, edges[1:]))
+            bins = [(sum(g["n"] for g in groups[a:b]), sum(g["bad"] for g in groups[a:b])) for a, b in spans]
             rates = [b / n for n, b in bins]
             if any(n < min_rows for n, _ in bins) or any(sign * (q - p) <= 0 for p, q in zip(rates, rates[1:])):
                 continue
