@@ -60,6 +60,14 @@ SAVINGS = [
     ("1250_to_2500", "$1,250 – $2,500"),
     ("2500_plus", "Over $2,500"),
 ]
+# credit.scorecard.CHECKING_BANDS (USD at 2.40 per 1970s DM: 200 DM = $480; docs/model_card.md)
+CHECKING = [
+    ("", "Choose…"),
+    ("480_plus", "Balance $480 or more"),
+    ("under_480", "Balance under $480"),
+    ("overdrawn", "My checking account is overdrawn"),
+    ("none", "I have no checking account"),
+]
 
 
 class CreditApplicationForm(FlaskForm):
@@ -88,6 +96,11 @@ class CreditApplicationForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=1_000_000)],
     )
     savings_band = SelectField("Savings", choices=SAVINGS)
+    checking_band = SelectField(
+        "Checking account balance today",
+        choices=CHECKING,
+        validators=[DataRequired(message="Choose your checking account balance.")],
+    )
     residence_years = IntegerField(
         "Years at your current address",
         validators=[InputRequired(message="Enter a number of years (0 if new)."), NumberRange(min=0, max=100)],
@@ -110,6 +123,7 @@ class CreditApplicationForm(FlaskForm):
             housing=self.housing.data,
             other_installment_plans=self.other_installment_plans.data,
             savings_band=self.savings_band.data,
+            checking_band=self.checking_band.data,
             residence_years=self.residence_years.data,
             billing_region=self.billing_region.data,
             existing_monthly_debt_cents=to_minor_units(self.existing_monthly_debt.data or 0),

@@ -14,6 +14,7 @@ from credit.gates import ApplicantInput
 from credit.offers import Cart as CreditCart
 from credit.offers import CartLine as CreditCartLine
 from credit.reasons import adverse_action_notice
+from credit.scorecard import load_scorecard
 from shop import pii
 from shop.models import (
     ApplicationStatus,
@@ -52,6 +53,7 @@ class ApplicationData:
     housing: str
     other_installment_plans: str
     savings_band: str
+    checking_band: str  # credit.scorecard.CHECKING_BANDS; scored by scorecard v2
     residence_years: int
     billing_region: str
     existing_monthly_debt_cents: int
@@ -99,6 +101,7 @@ def submit_application(
         housing=data.housing,
         other_installment_plans=data.other_installment_plans,
         savings_band=data.savings_band,
+        checking_band=data.checking_band,
         residence_years=data.residence_years,
         billing_region=data.billing_region,
         shipping_region=shipping_region,
@@ -130,6 +133,7 @@ def submit_application(
         housing=data.housing,
         other_installment_plans=data.other_installment_plans,
         savings_band=data.savings_band,
+        checking_band=data.checking_band,
         residence_years=data.residence_years,
         billing_region=data.billing_region,
         shipping_region=shipping_region,
@@ -198,8 +202,9 @@ def latest_decision(s: DbSession, user: User, within_days: int = REUSE_DAYS) -> 
 
 
 def replay_decision(s: DbSession, row: CreditDecision) -> Decision:
-    """Re-run a stored decision under the policy version that made it."""
-    return replay(row.result["inputs"], policies.by_version(s, row.policy_version))
+    """Re-run a stored decision under the policy version and the model that made it."""
+    policy = policies.by_version(s, row.policy_version)
+    return replay(row.result["inputs"], policy, scorecard=load_scorecard(row.model_version))
 
 
 def review(s: DbSession, application_id: int, approve: bool, reason: str, reviewer: str) -> CreditDecision:

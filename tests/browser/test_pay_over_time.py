@@ -43,7 +43,8 @@ def _register_and_ship_a_phone(page, name: str, email: str, state: str, city: st
 
 
 # A steady earner who rents, is 3 months into a new job and pays a store plan:
-# approved, in a tier whose monthly plans ask for a down payment (the top tiers ask none).
+# approved, in a tier whose monthly plans ask for a down payment (the top tiers ask none):
+# tier C under policy 2026.3 (scorecard v2, 522 points with $480+ in checking).
 APPROVED = {
     "housing": "rent",
     "employment_months": "3",
@@ -62,6 +63,7 @@ def _apply(
     employment_months: str = "60",
     other_installment_plans: str = "none",
     existing_monthly_debt: str = "0",
+    checking_band: str = "480_plus",
 ) -> None:
     page.get_by_test_id("pay-over-time").click()
     form = page.get_by_test_id("application-form")
@@ -77,6 +79,7 @@ def _apply(
     form.get_by_label("Do you pay other installment plans?").select_option(other_installment_plans)
     form.get_by_label("Their total monthly payments (USD)").fill(existing_monthly_debt)
     form.get_by_label("Savings").select_option("2500_plus")
+    form.get_by_label("Checking account balance today").select_option(checking_band)
     form.get_by_label("I agree").check()
     form.get_by_role("button", name="Get my decision").click()
 
