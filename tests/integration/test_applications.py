@@ -17,8 +17,9 @@ import pytest
 from sqlalchemy import func, select, text, update
 
 from credit.policy import DEFAULT_POLICY, POLICY_2026_2
-from credit.scorecard import default_scorecard
+from credit.scorecard import CHECKING_BANDS, default_scorecard
 from shop import pii
+from shop.checkout.forms import CHECKING
 from shop.extensions import db
 from shop.models import Cart, CartItem, CreditApplication, CreditDecision, Loan, Order, PolicyVersion, User
 from shop.services import applications, policies, repayments
@@ -241,6 +242,7 @@ def test_the_application_asks_the_checking_balance_in_dollars_and_stores_the_ans
     assert "Checking account balance today" in page
     assert all(label in page for label in ("Balance $480 or more", "Balance under $480", "is overdrawn"))
     assert "DM" not in page  # the German data's currency stays in the model card
+    assert {value for value, _ in CHECKING if value} == set(CHECKING_BANDS)
     missing = apply_for_credit(client, checking_band="")
     assert missing.status_code == 400 and _count_applications(session) == 0
     assert "Choose your checking account balance." in missing.get_data(as_text=True)
