@@ -1,14 +1,14 @@
 """credit_applications: the shopper's checking-account balance band (asked since scorecard v2, policy 2026.3)
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0008"  # after merging main (0006 -> 0012 -> 0007 -> 0011 -> 0008); branch base had 0012
 branch_labels = None
 depends_on = None
 

@@ -7,8 +7,9 @@ from wtforms import (
     DecimalField,
     HiddenField,
     RadioField,
+    TextAreaField,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class RepaymentForm(FlaskForm):
@@ -25,3 +26,10 @@ class RepaymentForm(FlaskForm):
 
 class AutopayForm(FlaskForm):
     autopay = HiddenField(validators=[DataRequired()])
+
+
+class HardshipForm(FlaskForm):
+    reason = TextAreaField("What happened?", validators=[DataRequired(), Length(max=2000)])
+    can_pay = DecimalField(
+        "What can you pay each month? (USD)", places=2, validators=[InputRequired(), NumberRange(min=0)]
+    )

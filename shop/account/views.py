@@ -14,8 +14,8 @@ from shop.account.forms import AutopayForm, RepaymentForm
 from shop.card_payments import commit_or_refund, resolve_card
 from shop.extensions import db
 from shop.gateways import stripe as payments
-from shop.models import Loan, LoanPayment, LoanStatus, utcnow
-from shop.services import ledger, orders, repayments
+from shop.models import Loan, LoanPayment, LoanServicing, LoanStatus, utcnow
+from shop.services import ledger, merchant_orders, orders, refunds, repayments
 from shop.services.credit_accounts import account_of, available_credit_cents
 from shop.services.errors import CreditError
 
@@ -32,7 +32,8 @@ def order_list():
 @login_required
 def order_detail(number: str):
     order = orders.order_of(db.session, current_user, number) or abort(404)
-    return render_template("account/order.html", order=order)
+    shipments = merchant_orders.shipments_of(db.session, order)
+    return render_template("account/order.html", order=order, shipments=shipments)
 
 
 # --- the shopper's credit account ------------------------------------------------
@@ -47,7 +48,7 @@ def _own_loan(number: str) -> Loan:
 
 
 def _rows(loan: Loan, today) -> list[dict]:
-    balance = loan.financed_cents + loan.down_payment_cents
+    balance = sum(i.principal_cents for i in loan.installments)  # what is scheduled now (after refunds, prepayments)
     rows = []
     for i in loan.installments:
         balance -= i.principal_cents
@@ -95,6 +96,8 @@ def loan(number: str):
         due_now_cents=repayments.amount_due_now_cents(loan, today) if loan.status == LoanStatus.ACTIVE else 0,
         principal_cents=ledger.loan_principal_cents(db.session, loan.id),
         autopay_form=AutopayForm(),
+        servicing=db.session.get(LoanServicing, loan.id),
+        merchant_refunds=refunds.refunds_of_loan(db.session, loan),
     )
 
 
@@ -189,3 +192,6 @@ def autopay(number: str):
     db.session.commit()
     flash(f"Autopay is {form.autopay.data} for {loan.number}.", "success")
     return redirect(url_for("account.loan", number=number))
+
+
+from shop.account import hardship  # noqa: E402, F401 - hardship and notices routes on this blueprint

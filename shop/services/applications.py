@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from credit.engine import Decision, decide, replay
 from credit.gates import ApplicantInput
 from credit.offers import Cart as CreditCart
 from credit.offers import CartLine as CreditCartLine
-from credit.reasons import adverse_action_notice
+from credit.policy import Policy
+from credit.reasons import MAX_REASONS, REASON_TEXT, adverse_action_notice, principal_reasons
 from credit.scorecard import load_scorecard
 from shop import pii
 from shop.models import (
@@ -29,6 +30,7 @@ from shop.models import (
 from shop.models.base import DbSession
 from shop.services import policies
 from shop.services.applicant_records import RequestMeta, fraud_context, repayment_record
+from shop.services.errors import AlreadyDecided, StaffActionError
 
 __all__ = ["RequestMeta", "fraud_context", "repayment_record"]  # the records a decision reads, re-exported
 
@@ -61,12 +63,10 @@ class ApplicationData:
 
 
 def credit_cart(lines: list[tuple[Listing, int]]) -> CreditCart:
-    """The engine's view of a cart: scene, line total and promo opt-ins per line."""
+    """The engine's view of a cart: scene, line total and the promotion terms each line's merchant funds."""
     return CreditCart(
         tuple(
-            CreditCartLine(
-                listing.scene.slug, listing.price_cents * quantity, PROMO_TERMS if listing.promo_opt_in else ()
-            )
+            CreditCartLine(listing.scene.slug, listing.price_cents * quantity, listing.promo_terms)
             for listing, quantity in lines
         )
     )
@@ -201,34 +201,90 @@ def latest_decision(s: DbSession, user: User, within_days: int = REUSE_DAYS) -> 
     ).first()
 
 
-def replay_decision(s: DbSession, row: CreditDecision) -> Decision:
-    """Re-run a stored decision under the policy version and the model that made it."""
-    policy = policies.by_version(s, row.policy_version)
-    return replay(row.result["inputs"], policy, scorecard=load_scorecard(row.model_version))
+def replay_decision(s: DbSession, row: CreditDecision, policy: Policy | None = None) -> Decision:
+    """Re-run a stored decision under the policy version and the model that made it, or under
+    `policy` (a simulation) with the model that policy names: an application made before that
+    model's questions were asked comes out incomplete under it."""
+    if policy is None:
+        made_by = policies.by_version(s, row.policy_version)
+        return replay(row.result["inputs"], made_by, scorecard=load_scorecard(row.model_version))
+    return replay(row.result["inputs"], policy)
 
 
-def review(s: DbSession, application_id: int, approve: bool, reason: str, reviewer: str) -> CreditDecision:
+def review(
+    s: DbSession,
+    application_id: int,
+    approve: bool,
+    reason: str,
+    reviewer: str,
+    *,
+    tier: str | None = None,
+    line_cents: int | None = None,
+    decline_codes: tuple[str, ...] = (),
+) -> CreditDecision:
     """A reviewer's decision on a referred application (see shop.services.holds.finish_review
-    for what happens to the held order)."""
+    for what happens to the held order).
+
+    Approving confirms a tier and a line (by default what the engine computed);
+    declining gives up to four reason codes for the adverse action notice (by
+    default the typed reason).  The decision is claimed with one conditional
+    UPDATE, so of two reviewers deciding at once exactly one wins; the other
+    gets AlreadyDecided."""
     application = s.get(CreditApplication, application_id)
     if application is None or application.decision is None:
         raise LookupError(f"no application {application_id}")
     row = application.decision
-    if row.outcome != DecisionOutcome.REFERRED or row.reviewed_at is not None:
-        raise ValueError(f"application {application_id} is {row.outcome}, not awaiting review")
-    row.reviewed_by, row.review_reason, row.reviewed_at = reviewer, reason, utcnow()
     if approve:
-        line = _referred_line(row)
-        row.outcome, row.credit_line_cents = DecisionOutcome.APPROVED, line
+        terms = _confirmed_terms(s, row, tier, line_cents)
+    else:
+        reasons = _decline_reasons(decline_codes, reason)
+    _claim(s, row, reviewer, reason)
+    if approve:
+        row.outcome, (row.tier, row.credit_line_cents) = DecisionOutcome.APPROVED, terms
         application.status = ApplicationStatus.APPROVED
         open_credit_account(s, application.user, row)
     else:
         row.outcome = application.status = DecisionOutcome.DECLINED
-        row.adverse_action_notice = adverse_action_notice(
-            "declined", (reason,), utcnow().date(), application.legal_name
-        )
+        row.adverse_action_notice = adverse_action_notice("declined", reasons, utcnow().date(), application.legal_name)
     s.flush()
     return row
+
+
+def _claim(s: DbSession, row: CreditDecision, reviewer: str, reason: str) -> None:
+    claimed = s.execute(
+        update(CreditDecision)
+        .where(
+            CreditDecision.id == row.id,
+            CreditDecision.outcome == DecisionOutcome.REFERRED,
+            CreditDecision.reviewed_at.is_(None),
+        )
+        .values(reviewed_by=reviewer, review_reason=reason, reviewed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    s.refresh(row)
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for UPDATE
+        who = f" by {row.reviewed_by}" if row.reviewed_by else ""
+        raise AlreadyDecided(
+            f"application {row.application_id} was already decided{who}: it is {row.outcome}, not awaiting review"
+        )
+
+
+def _confirmed_terms(s: DbSession, row: CreditDecision, tier: str | None, line: int | None) -> tuple[str, int]:
+    """The tier and line a reviewer confirms: a tier of the deciding policy, a line up to its maximum."""
+    tier = tier or row.tier
+    rule = next((t for t in policies.by_version(s, row.policy_version).tiers if t.tier == tier), None)
+    if rule is None:
+        raise StaffActionError("Choose a risk tier for this application.")
+    line = _referred_line(row) if line is None else line
+    if not 0 < line <= rule.max_line_cents:
+        raise StaffActionError(f"The credit line must be above zero and at most tier {tier}'s maximum.")
+    return rule.tier, line
+
+
+def _decline_reasons(codes: tuple[str, ...], reason: str) -> tuple[str, ...]:
+    if len(codes) > MAX_REASONS or any(code not in REASON_TEXT for code in codes):
+        raise StaffActionError(f"Choose at most {MAX_REASONS} reasons from the list.")
+    return principal_reasons(codes) if codes else (reason,)
 
 
 def _referred_line(row: CreditDecision) -> int:
