@@ -57,6 +57,7 @@ def _shopper_is_referred(page) -> None:
     form.get_by_label("Do you pay other installment plans?").select_option("none")
     form.get_by_label("Their total monthly payments (USD)").fill("0")
     form.get_by_label("Savings").select_option("2500_plus")
+    form.get_by_label("Checking account balance today").select_option("480_plus")
     form.get_by_label("I agree").check()
     form.get_by_role("button", name="Get my decision").click()
     page.get_by_test_id("referred").wait_for()
