@@ -5,9 +5,8 @@ from elsewhere.  Money series are given in cents and shown with Babel."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import re
+from collections.abc import Sequence
 
 import pygal
 from markupsafe import Markup

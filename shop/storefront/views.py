@@ -62,6 +62,17 @@ def listing(listing_id: int):
     return _listing_page(item, AddToCartForm())
 
 
+@bp.get("/privacy")
+def privacy():
+    """The privacy notice the credit application's consent refers to."""
+    return render_template("storefront/privacy.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(current_app.static_folder or "static", "favicon.svg", mimetype="image/svg+xml")
+
+
 @bp.get("/media/<path:filename>")
 def media(filename: str):
     return send_from_directory(current_app.config["MEDIA_DIR"], filename, max_age=3600)

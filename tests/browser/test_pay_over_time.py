@@ -135,7 +135,8 @@ def test_new_shopper_buys_a_phone_over_6_months_and_pays_the_next_installment_fr
     schedule = _table(page.get_by_test_id("schedule-table"))
     assert [(r[0], r[-1]) for r in schedule] == [("1 (today)", "paid")] + [(str(n), "due") for n in range(2, 8)]
     first_due = {"principal": schedule[1][2], "interest": schedule[1][3], "total": schedule[1][4]}
-    assert _cents(page.get_by_test_id("due-now").inner_text()) == _cents(first_due["total"])
+    assert _cents(page.get_by_test_id("due-today").inner_text()) == 0  # day one: nothing is due yet
+    assert page.get_by_test_id("next-payment").inner_text() == f"{first_due['total']} due {schedule[1][1]}"
     assert _table(page.get_by_test_id("transactions"))[0][1:3] == ["down payment", _money(down_payment)]
     assert loan.product == "monthly_6" and loan.down_payment_cents == down_payment
     assert session.scalars(select(Order)).one().status == "financed"
@@ -143,7 +144,7 @@ def test_new_shopper_buys_a_phone_over_6_months_and_pays_the_next_installment_fr
 
     page.get_by_role("link", name="Pay now").click()
     assert page.get_by_test_id("due-now").inner_text() == first_due["total"]
-    page.get_by_label("Amount due now").check()
+    page.get_by_label("Next installment").check()
     page.get_by_label("Card on file").check()
     page.get_by_role("button", name="Pay", exact=True).click()
 
