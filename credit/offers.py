@@ -14,7 +14,7 @@ Building an offer (when a page shows it) adds the schedule from
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -210,26 +210,54 @@ def build_offers(decision: Any, cart: Cart | None, start_on: date) -> list[Offer
     return [build_offer(terms, amount, start_on) for terms in decision.offers]
 
 
-def teaser_monthly_cents(
-    amount_cents: int, scene: str, policy: Policy, promo_months: tuple[int, ...] = ()
-) -> int | None:
-    """ "As low as $X/month" for a listing, with no credit check.
+@dataclass(frozen=True, slots=True)
+class Teaser:
+    """An "as low as" example for advertising (Regulation Z 1026.24(d)): the
+    monthly payment is a triggering term, so it is shown with the number of
+    payments, the APR (in percent, ``Decimal("9.99")``) and the down payment:
+    "as low as $X/mo for N months at Y% APR"."""
 
-    The lowest regular monthly payment over the enabled monthly (and, if the
-    listing's merchant opted in, promotion) products of the scene's best tier
-    for this price, after that tier's down payment. ``None`` when no monthly
-    product finances this amount. (Pay-in-4 is not monthly and not counted.)
+    monthly_cents: int
+    months: int
+    apr: Decimal
+    down_payment_cents: int
+
+
+def teaser(
+    amount_cents: int, scenes: str | Sequence[str], policy: Policy, promo_months: Collection[int] = ()
+) -> Teaser | None:
+    """The "as low as" example for a listing or a cart, with no credit check.
+
+    The lowest regular monthly payment over the enabled monthly products (and
+    the promotions in ``promo_months``, the terms every merchant opted in to)
+    of the best tier for ``amount_cents`` in the most restrictive of
+    ``scenes`` (an unknown scene counts as the policy's fallback), after that
+    row's down payment.  ``None`` when no monthly product finances the amount.
+    Pay-in-4 is not monthly and is not counted.  A listing passes its scene,
+    price x quantity and its promotion terms; a cart its scenes, total and
+    ``Cart.promo_months``.
     """
-    scene = scene if scene in policy.scenes else policy.fallback_scene
-    best = policy.tiers[0].tier
-    payments = []
-    for row in policy.offer_rows(scene, best):
+    require_cents(amount_cents, "amount_cents")
+    scene = policy.effective_scene([scenes] if isinstance(scenes, str) else list(scenes))
+    best: Teaser | None = None
+    for row in policy.offer_rows(scene, policy.tiers[0].tier):
         if row.kind == "pay_in_4" or not row.min_amount_cents <= amount_cents <= row.max_amount_cents:
             continue
         if row.kind == "promo" and row.months not in promo_months:
             continue
-        financed = amount_cents - percent_of(amount_cents, row.down_payment_percent)
-        if financed < row.months:
+        down = percent_of(amount_cents, row.down_payment_percent)
+        if amount_cents - down < row.months:
             continue
-        payments.append(monthly_payment_cents(financed, row.apr_percent / 100, row.months))
-    return min(payments) if payments else None
+        monthly = monthly_payment_cents(amount_cents - down, row.apr_percent / 100, row.months)
+        candidate = Teaser(monthly, row.months, row.apr_percent, down)
+        if best is None or (monthly, row.apr_percent, row.months) < (best.monthly_cents, best.apr, best.months):
+            best = candidate
+    return best
+
+
+def teaser_monthly_cents(
+    amount_cents: int, scene: str, policy: Policy, promo_months: tuple[int, ...] = ()
+) -> int | None:
+    """The monthly payment of :func:`teaser` (kept for callers that show only the amount)."""
+    example = teaser(amount_cents, scene, policy, promo_months)
+    return example.monthly_cents if example else None

@@ -80,6 +80,7 @@ def _apply_page(form: CreditApplicationForm, status: int = 200):
         lines=lines,
         total_cents=carts.total_cents(lines),
         consent_text=applications.CONSENT_TEXT,
+        correcting=applications.correctable_decline(db.session, current_user),
     ), status
 
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from credit.engine import Decision, decide, replay
-from credit.gates import ApplicantInput
+from credit.gates import ApplicantInput, is_correctable_decline
 from credit.offers import Cart as CreditCart
 from credit.offers import CartLine as CreditCartLine
 from credit.reasons import adverse_action_notice
@@ -182,8 +182,7 @@ def open_credit_account(s: DbSession, user: User, decision: CreditDecision) -> C
     return account
 
 
-def latest_decision(s: DbSession, user: User, within_days: int = REUSE_DAYS) -> CreditDecision | None:
-    """The shopper's most recent decision made in the last `within_days` days."""
+def _latest(s: DbSession, user: User, within_days: int) -> CreditDecision | None:
     since = utcnow() - timedelta(days=within_days)
     return s.scalars(
         select(CreditDecision)
@@ -195,6 +194,24 @@ def latest_decision(s: DbSession, user: User, within_days: int = REUSE_DAYS) -> 
         )
         .order_by(CreditApplication.created_at.desc(), CreditApplication.id.desc())
     ).first()
+
+
+def _is_correctable(row: CreditDecision) -> bool:
+    return row.reviewed_at is None and is_correctable_decline(row.outcome, row.result.get("reason_codes", ()))
+
+
+def latest_decision(s: DbSession, user: User, within_days: int = REUSE_DAYS) -> CreditDecision | None:
+    """The shopper's most recent decision made in the last `within_days` days, reused
+    for their checkouts; a decline only on an input the form checks (a mistyped
+    date of birth) is not reused: the shopper corrects the application instead."""
+    row = _latest(s, user, within_days)
+    return None if row is not None and _is_correctable(row) else row
+
+
+def correctable_decline(s: DbSession, user: User, within_days: int = REUSE_DAYS) -> CreditDecision | None:
+    """The shopper's latest decision when it is a decline they may correct."""
+    row = _latest(s, user, within_days)
+    return row if row is not None and _is_correctable(row) else None
 
 
 def replay_decision(s: DbSession, row: CreditDecision) -> Decision:

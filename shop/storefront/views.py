@@ -89,7 +89,7 @@ def _render_cart(status: int = 200):
         total_cents=carts.total_cents(lines),
         qty_form=CartQuantityForm(),
         empty_form=EmptyForm(),
-        teaser_cents=offers.teaser_cents(db.session, [(ln.listing, ln.quantity) for ln in lines]),
+        teaser=offers.teaser_for(db.session, [(ln.listing, ln.quantity) for ln in lines]),
     ), status
 
 
@@ -99,8 +99,8 @@ def cart():
 
 
 def _listing_page(item: Listing, form: AddToCartForm, status: int = 200):
-    teaser = offers.teaser_cents(db.session, [(item, 1)])
-    return render_template("storefront/listing.html", listing=item, form=form, teaser_cents=teaser), status
+    teaser = offers.teaser_for(db.session, [(item, 1)])
+    return render_template("storefront/listing.html", listing=item, form=form, teaser=teaser), status
 
 
 @bp.post("/cart/add/<int:listing_id>")
