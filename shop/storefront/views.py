@@ -20,7 +20,7 @@ from shop.extensions import db
 from shop.forms import EmptyForm
 from shop.models import Listing, Scene
 from shop.services import carts, catalog, offers
-from shop.storefront.forms import AddToCartForm, CartQuantityForm
+from shop.storefront.forms import AddToCartForm, CartQuantityForm, SceneFilterForm
 
 bp = Blueprint("storefront", __name__)
 
@@ -43,8 +43,12 @@ def index():
 @bp.get("/scenes/<slug>")
 def scene(slug: str):
     scene = db.session.scalars(select(Scene).filter_by(slug=slug)).first() or abort(404)
-    page = _paginate(catalog.in_scene(scene))
-    return render_template("storefront/scene.html", scene=scene, page=page)
+    form = SceneFilterForm(request.args)
+    if not form.validate():
+        return render_template("storefront/scene.html", scene=scene, page=None, form=form, args={}), 400
+    page = _paginate(catalog.in_scene(scene, form.listing_filter()))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("storefront/scene.html", scene=scene, page=page, form=form, args=args)
 
 
 @bp.get("/search")
