@@ -66,3 +66,14 @@ def chosen_offer(s: DbSession, account: CreditAccount, order: Order, product: st
             f"{format_money(available, order.currency)}. Choose another offer or pay in full."
         )
     return build_offer(chosen, cart.total_cents, today)
+
+
+def plan_groups(offers: Sequence[Offer]) -> list[tuple[str, list[Offer]]]:
+    """Offers grouped for the plan picker: pay in 4 first, then by term in months,
+    so plans of the same length (a 0% promotion and a 9.99% plan over 6 months)
+    read as one choice; cheapest APR first within a term."""
+    groups: dict[str, list[Offer]] = {}
+    for offer in sorted(offers, key=lambda o: (o.product != "pay_in_4", o.terms.months, o.terms.apr_percent)):
+        key = "Pay in 4" if offer.product == "pay_in_4" else f"{offer.terms.months} months"
+        groups.setdefault(key, []).append(offer)
+    return list(groups.items())
