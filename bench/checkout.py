@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
                 shopper.checkout(listing_id, args.product, national_id)
                 return Outcome(True, shopper.server_seconds, shopper.accept_seconds, shopper.requests_made)
             except (StepFailed, requests.RequestException, AttributeError) as e:
-                return Outcome(False, shopper.server_seconds, 0.0, f"{type(e).__name__}: {e}")
+                return Outcome(False, shopper.server_seconds, 0.0, error=f"{type(e).__name__}: {e}")
 
         with ThreadPoolExecutor(args.concurrency) as pool:
             warm = list(pool.map(one, shoppers[: args.warmup]))

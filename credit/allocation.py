@@ -14,11 +14,16 @@ completely before the next one gets anything:
 Whatever is left after the last bucket is ``unapplied_cents`` (an
 overpayment to refund or hold as a credit).  Future interest is never a
 bucket: it is not earned until time passes, so paying ahead reduces the
-principal and the servicing layer re-amortizes (``credit.servicing.reamortize``).
+principal and the schedule is re-projected (``credit.interest``).
+
+:func:`allocate_to_installments` then says which installment each bucket
+lands on, so a servicing layer writes the result onto its rows without
+running the waterfall again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Final
@@ -132,3 +137,58 @@ def buckets_as_of(open_installments: list[OpenInstallment], as_of: date) -> Buck
         current_principal_cents=sum(row.principal_cents for row in current),
         future_principal_cents=sum(row.principal_cents for row in upcoming[1:]),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class InstallmentPayment:
+    """The part of one payment applied to installment ``number``."""
+
+    number: int
+    fee_cents: int = 0
+    interest_cents: int = 0
+    principal_cents: int = 0
+
+    @property
+    def total_cents(self) -> int:
+        return self.fee_cents + self.interest_cents + self.principal_cents
+
+
+_PARTS: Final = ("fee_cents", "interest_cents", "principal_cents")
+
+
+def _fill(rows: list[OpenInstallment], part: str, amount: int, into: dict[int, dict[str, int]], bucket: str) -> None:
+    """Apply ``amount`` of one part to ``rows`` in the given order, each up to what it owes."""
+    for row in rows:
+        take = min(amount, getattr(row, part) - into[row.number][part])
+        into[row.number][part] += take
+        amount -= take
+    if amount:
+        raise CreditInputError("allocation", f"{bucket} is {amount} more than those installments owe")
+
+
+def allocate_to_installments(
+    open_installments: Sequence[OpenInstallment], allocation: Allocation, as_of: date
+) -> tuple[InstallmentPayment, ...]:
+    """Where each bucket of ``allocation`` lands, installment by installment.
+
+    The installments sort as in :func:`buckets_as_of`.  Past-due fees, then
+    past-due interest, then past-due principal fill the installments due
+    before ``as_of`` in due order; the current buckets fill the earliest one
+    due on or after ``as_of``; future principal comes off the **last**
+    installment first (a prepayment shortens the loan from the end).  Only
+    installments that receive something are listed, in due order; their
+    total is ``allocation.applied_cents``.  A bucket larger than what its
+    installments owe is refused (``unapplied_cents`` is never placed).
+    """
+    rows = sorted(open_installments, key=lambda row: (row.due_on, row.number))
+    if any(row.principal_cents < 0 or row.interest_cents < 0 or row.fee_cents < 0 for row in rows):
+        raise CreditInputError("open_installments", "amounts must be >= 0")
+    past = [row for row in rows if row.due_on < as_of]
+    upcoming = [row for row in rows if row.due_on >= as_of]
+    into = {row.number: dict.fromkeys(_PARTS, 0) for row in rows}
+    for part, name in zip(_PARTS, WATERFALL[:3], strict=True):
+        _fill(past, part, getattr(allocation, name), into, name)
+    for part, name in zip(_PARTS, WATERFALL[3:6], strict=True):
+        _fill(upcoming[:1], part, getattr(allocation, name), into, name)
+    _fill(upcoming[1:][::-1], "principal_cents", allocation.future_principal_cents, into, "future_principal_cents")
+    return tuple(InstallmentPayment(row.number, **into[row.number]) for row in rows if any(into[row.number].values()))

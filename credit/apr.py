@@ -10,10 +10,14 @@ a single advance::
 unit period between the advance and payment ``k``, counted back from the
 payment date (Appendix J (b)(4)-(5)): odd days earn simple interest.
 
-Fractions of a unit period (Appendix J (b)(5)(iv)): a month is 30 days and a
-semimonth 15; for a multi-month unit period the leftover whole months count
-30 days each plus the actual odd days (e.g. 52/60 of a 2-month unit); a year
-is 365 actual days; day- and week-based unit periods use their own length.
+Fractions of a unit period (Appendix J (b)(5)(ii)-(v)): a month is 30 days
+and a semimonth 15 ((ii), (iii)); for a multi-month unit period the leftover
+whole months count 30 days each plus the actual odd days (e.g. 52/60 of a
+2-month unit, (iii)); day- and week-based unit periods use their own length
+((iv)).  A year is counted back in whole years of 12 months; what remains is
+the number of months over 12 when it is a whole number of months, otherwise
+its actual days over 365 ((v)(A)/(B): 18 months is 1 + 6/12, not
+1 + 181/365, Appendix J (c)(5)(iii)).
 Counting back by months keeps the payment's day of month, clamped to month
 end; a payment on a clamped month end (Feb 28 in a schedule due on the 31st)
 counts back to the schedule's day of month.
@@ -30,14 +34,14 @@ from itertools import pairwise
 from typing import Final
 
 from credit.errors import CreditInputError
-from credit.money import require_cents
+from credit.money import require_cents, round_decimal
 from credit.schedule import add_months, count_back_months, is_month_end
 
 Payment = tuple[date, int]
 """``(due_on, amount_cents)``."""
 
-APR_DECIMALS: Final = Decimal("0.000001")
-"""The unrounded APR is returned with 6 decimals (percent)."""
+APR_PLACES: Final = 6
+"""The unrounded APR is returned with 6 decimals (percent), rounded half up."""
 
 _TOLERANCE: Final = 1e-13
 
@@ -170,7 +174,9 @@ def periods_between(advance_on: date, paid_on: date, period: UnitPeriod, schedul
             halves, odd_days = halves + 1, (back - advance_on).days
         return halves + odd_days / 15
     whole, extra_months = divmod(months, period.length)
-    if period.length == 12:  # odd days of a year are actual days over 365
+    if period.length == 12:  # (b)(5)(v): whole months over 12, anything else actual days over 365
+        if odd_days == 0:
+            return whole + extra_months / 12
         return whole + (add_months(paid_on, -12 * whole, anchor) - advance_on).days / 365
     return whole + (30 * extra_months + odd_days) / (30 * period.length)
 
@@ -282,7 +288,7 @@ def annual_percentage_rate(
     if not all(type(amount) is int and amount >= 0 for _, amount in ordered):
         raise CreditInputError("payments", "amounts must be int minor units >= 0")
     if sum(amount for _, amount in ordered) == amount_financed_cents:
-        return Decimal(0).quantize(APR_DECIMALS)
+        return round_decimal(Decimal(0), APR_PLACES)
     dates = [due_on for due_on, _ in ordered]
     period = parse_unit_period(unit_period) if unit_period else infer_unit_period(advance_on, dates)
     schedule_day = max(due_on.day for due_on in dates)
@@ -292,4 +298,4 @@ def annual_percentage_rate(
         whole = int(time + 1e-12)
         terms.append((float(amount), whole, max(time - whole, 0.0)))
     unit_rate = _solve_unit_rate(float(amount_financed_cents), terms)
-    return Decimal(repr(unit_rate * period.per_year * 100)).quantize(APR_DECIMALS)
+    return round_decimal(Decimal(repr(unit_rate * period.per_year * 100)), APR_PLACES)

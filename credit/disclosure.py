@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Final, NamedTuple
 
-from credit.apr import APR_DECIMALS, annual_percentage_rate, infer_unit_period
+from credit.apr import APR_PLACES, annual_percentage_rate, infer_unit_period
 from credit.errors import CreditInputError
-from credit.money import from_minor_units, minor_digits, require_cents
+from credit.money import from_minor_units, minor_digits, require_cents, round_decimal
 from credit.schedule import KIND_DOWN_PAYMENT, Installment
 
 
@@ -155,13 +155,13 @@ def build_disclosure(
     payments = [(row.due_on, row.total_cents) for row in financed]
     unit_period = infer_unit_period(advance_on, [due_on for due_on, _ in payments]).label  # once, for APR and groups
     if finance_charge == 0:
-        exact = Decimal(0).quantize(APR_DECIMALS)
+        exact = round_decimal(Decimal(0), APR_PLACES)
     else:
         exact = annual_percentage_rate(amount_financed, advance_on, payments, unit_period)
     return Disclosure(
         amount_financed_cents=amount_financed,
         finance_charge_cents=finance_charge,
-        apr=exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        apr=round_decimal(exact, 2),
         apr_unrounded=exact,
         total_of_payments_cents=total_of_payments,
         total_sale_price_cents=total_of_payments + down_payment,

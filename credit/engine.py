@@ -26,12 +26,13 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR
 from typing import Any
 
 from credit.behaviour import RepaymentRecord, behaviour_adjustment
 from credit.fraud import FraudContext, evaluate_fraud
 from credit.gates import ApplicantInput, run_gates
+from credit.money import div_round
 from credit.offers import Cart, OfferTerms, eligible_terms
 from credit.policy import Policy
 from credit.reasons import adverse_action_notice, principal_reasons
@@ -155,7 +156,7 @@ def new_payment_cents(amount_cents: int, term_months: int, policy: Policy) -> in
     """The new loan's monthly payment for ability to repay: the requested term
     at the policy's stress APR (pay-in-4 and terms under 3 months: amount / 2)."""
     if term_months < 3:
-        return -(-amount_cents // 2)
+        return div_round(amount_cents, 2, ROUND_CEILING)  # a stress estimate errs high
     return monthly_payment_cents(amount_cents, policy.stress_apr_percent / 100, min(term_months, 36))
 
 
@@ -167,7 +168,7 @@ def _policy_stage(
     own_installments = record.monthly_installments_cents if record else 0
     new_payment = new_payment_cents(amount, applicant.requested_term_months, policy)
     obligations = applicant.existing_monthly_debt_cents + own_installments + new_payment
-    allowed = int(Decimal(applicant.monthly_income_cents or 0) * policy.max_debt_to_income)
+    allowed = div_round((applicant.monthly_income_cents or 0) * policy.max_debt_to_income, 1, ROUND_FLOOR)  # a cap
     rule = policy.scene_rule(scene)
     tier = policy.tier_for(score)
     codes = []
@@ -203,7 +204,7 @@ def _limit_stage(
     policy: Policy,
 ) -> tuple[StageResult, int, int, tuple[OfferTerms, ...]]:
     tier = next(t for t in policy.tiers if t.tier == tier_letter)
-    by_income = int(Decimal(applicant.monthly_income_cents or 0) * tier.income_multiple)
+    by_income = div_round((applicant.monthly_income_cents or 0) * tier.income_multiple, 1, ROUND_FLOOR)  # a cap
     line = min(tier.max_line_cents, by_income, policy.max_exposure_cents)
     outstanding = record.outstanding_balance_cents if record else 0
     available = max(0, line - outstanding)

@@ -3,11 +3,20 @@
 Rounding policy (the only one used by ``credit/``)
 -------------------------------------------------
 Every computed amount is rounded **once**, to a whole minor unit, with
-``ROUND_HALF_UP`` (ties away from zero: 0.5 -> 1, -0.5 -> -1).  Intermediate
-values are kept exact (integers or ``Decimal``/integer ratios) and only the
-final amount is rounded.  Where a total must be divided into parts, the parts
-are computed so that they always sum to the whole (largest remainder, or
-"the last part absorbs the remainder" where a rule says so).
+``ROUND_HALF_UP`` (ties away from zero: 0.5 -> 1, -0.5 -> -1), by one
+function: :func:`div_round`.  Intermediate values are kept exact (integers,
+integer ratios of ``Decimal`` rates) and only the final amount is rounded;
+floats never touch an amount.  Where a total must be divided into parts,
+the parts are computed so that they always sum to the whole (largest
+remainder, or "the last part absorbs the remainder" where a rule says so).
+
+The same function rounds a bound on the safe side where a rule says so
+(``ROUND_FLOOR`` for a cap such as the income-based credit line,
+``ROUND_CEILING`` for a stress estimate or a minimum percentage); and
+:func:`round_decimal` is the same rule for a ``Decimal`` kept to a number of
+places (an APR shown to 2 decimals).  Nothing in ``credit/`` rounds any other
+way (``round()``, ``int(x + 0.5)``, ``Decimal.quantize``): a unit test greps
+for it.
 
 Amounts are ``int`` minor units (cents for USD/EUR/CNY, yen for JPY).
 """
@@ -15,7 +24,8 @@ Amounts are ``int`` minor units (cents for USD/EUR/CNY, yen for JPY).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from math import lcm
 
 from credit.errors import CreditInputError
 
@@ -43,8 +53,7 @@ def to_minor_units(amount: Decimal | int | str, currency: str = "USD") -> int:
     """
     if isinstance(amount, float):
         raise CreditInputError("amount", "must be a Decimal, int or str, not float")
-    scaled = Decimal(amount).scaleb(minor_digits(currency))
-    return int(scaled.quantize(Decimal(1), rounding=ROUNDING))
+    return div_round(Decimal(amount).scaleb(minor_digits(currency)))
 
 
 def from_minor_units(minor: int, currency: str = "USD") -> Decimal:
@@ -53,19 +62,49 @@ def from_minor_units(minor: int, currency: str = "USD") -> Decimal:
     return Decimal(minor).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
 
 
-def div_round(numerator: int, denominator: int) -> int:
-    """``numerator / denominator`` rounded half up (away from zero), exact integers.
+def div_round(numerator: int | Decimal, denominator: int | Decimal = 1, rounding: str = ROUNDING) -> int:
+    """``numerator / denominator`` rounded to a whole number: **the** rounding helper.
 
-    This is the integer form of the rounding policy, used in the schedule
-    loops where Decimal would be slow.
+    Exact for ``int`` and ``Decimal`` arguments (a ``Decimal`` is taken as
+    its exact integer ratio, never through the context's precision; a float
+    is refused).  The default is the money policy, half up (away from zero on
+    a tie: ``div_round(5, 2) == 3``, ``div_round(-5, 2) == -3``);
+    ``ROUND_FLOOR`` and ``ROUND_CEILING`` are only for bounds that must err
+    on the safe side.
     """
+    if type(numerator) is not int or type(denominator) is not int:  # ints are the hot path
+        (top, top_scale), (bottom, bottom_scale) = _ratio(numerator), _ratio(denominator)
+        numerator, denominator = top * bottom_scale, bottom * top_scale
     if denominator == 0:
         raise ZeroDivisionError("div_round by zero")
     if denominator < 0:
         numerator, denominator = -numerator, -denominator
-    if numerator < 0:
-        return -((-numerator * 2 + denominator) // (2 * denominator))
-    return (numerator * 2 + denominator) // (2 * denominator)
+    if rounding == ROUND_HALF_UP:
+        if numerator < 0:
+            return -((-numerator * 2 + denominator) // (2 * denominator))
+        return (numerator * 2 + denominator) // (2 * denominator)
+    if rounding == ROUND_FLOOR:
+        return numerator // denominator
+    if rounding == ROUND_CEILING:
+        return -(-numerator // denominator)
+    raise CreditInputError("rounding", f"must be ROUND_HALF_UP, ROUND_FLOOR or ROUND_CEILING, got {rounding!r}")
+
+
+def _ratio(value: int | Decimal) -> tuple[int, int]:
+    """The exact integer ratio of an int or a finite Decimal."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise CreditInputError("value", f"must be an int or Decimal, not {type(value).__name__}")
+    if isinstance(value, int):
+        return value, 1
+    if not value.is_finite():
+        raise CreditInputError("value", f"must be finite, got {value}")
+    return value.as_integer_ratio()
+
+
+def round_decimal(value: Decimal, places: int) -> Decimal:
+    """``value`` rounded half up to ``places`` decimals by :func:`div_round`
+    (``round_decimal(Decimal("9.685"), 2) == Decimal("9.69")``)."""
+    return Decimal(div_round(value.scaleb(places))).scaleb(-places)
 
 
 def rate_ratio(rate: Decimal) -> tuple[int, int]:
@@ -98,18 +137,22 @@ def allocate_by_weights(total_cents: int, weights: Sequence[int | Decimal]) -> l
     Each part is first floored; the cents left over go to the parts with the
     largest fractional remainders (earlier parts win ties), so the parts sum
     exactly to ``total_cents``.  ``total_cents`` and weights must be >= 0.
+    Exact: weights are taken as integer ratios, never rounded.
     """
     if total_cents < 0:
         raise CreditInputError("total_cents", f"must be >= 0, got {total_cents}")
     if not weights or any(weight < 0 for weight in weights):
         raise CreditInputError("weights", "must be a non-empty list of non-negative numbers")
-    weight_sum = sum(weights, Decimal(0))
+    ratios = [_ratio(weight) for weight in weights]
+    common = lcm(*(denominator for _, denominator in ratios))
+    scaled = [numerator * (common // denominator) for numerator, denominator in ratios]
+    weight_sum = sum(scaled)
     if weight_sum == 0:
         raise CreditInputError("weights", "must not all be zero")
-    exact = [Decimal(total_cents) * Decimal(weight) / weight_sum for weight in weights]
-    floors = [int(value) for value in exact]
+    shares = [divmod(total_cents * weight, weight_sum) for weight in scaled]
+    floors = [floor for floor, _ in shares]
     leftover = total_cents - sum(floors)
-    by_remainder = sorted(range(len(exact)), key=lambda index: (-(exact[index] - floors[index]), index))
+    by_remainder = sorted(range(len(shares)), key=lambda index: (-shares[index][1], index))
     for index in by_remainder[:leftover]:
         floors[index] += 1
     return floors

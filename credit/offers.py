@@ -17,16 +17,17 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from credit.disclosure import Disclosure, build_disclosure
-from credit.money import percent_of, require_cents
+from credit.money import div_round, percent_of, require_cents
 from credit.policy import OfferRow, Policy
 from credit.schedule import (
     Installment,
     level_payment_schedule,
     monthly_payment_cents,
+    pay_in_4_parts,
     pay_in_4_schedule,
     promo_schedule,
 )
@@ -142,7 +143,7 @@ class Offer:
 
 def _terms_for_row(row: OfferRow, amount_cents: int, available_cents: int, policy: Policy) -> OfferTerms | None:
     if row.kind == "pay_in_4":
-        down = amount_cents - 3 * (amount_cents // 4)
+        down = pay_in_4_parts(amount_cents)[0]
         if amount_cents - down > available_cents:
             return None
         return OfferTerms(row.product, row.months, row.apr_percent, Decimal(0), down, amount_cents - down, False)
@@ -153,7 +154,7 @@ def _terms_for_row(row: OfferRow, amount_cents: int, available_cents: int, polic
         if not policy.top_up_enabled:
             return None
         needed = amount_cents - available_cents
-        percent = Decimal(-(-needed * 100 // amount_cents))  # whole percent, rounded up
+        percent = Decimal(div_round(needed * 100, amount_cents, ROUND_CEILING))  # whole percent, rounded up
         if percent > policy.max_down_payment_percent:
             return None
         down, topped_up = percent_of(amount_cents, percent), True

@@ -1,7 +1,7 @@
-"""Credit policy as data: cut-offs, fraud thresholds, tiers, lines, offer catalog.
+"""Credit policy as data: cut-offs, fraud thresholds, tiers, lines, offer catalog, pricing.
 
 A policy is a plain JSON-serialisable dict (``DEFAULT_POLICY`` is version
-"2026.1"), stored versioned in the database by the app and turned into a
+"2026.2"), stored versioned in the database by the app and turned into a
 validated, frozen :class:`Policy` with :meth:`Policy.from_dict`. Activating a
 new version never changes an old one, so any stored decision can be replayed
 under the policy it was made with.
@@ -24,6 +24,20 @@ Offer catalog rows: scene x product x tier x amount range -> APR, down
 payment percent, enabled. Products: ``pay_in_4``, ``monthly_N`` (N in 3, 6,
 12, 24, 36) and ``promo_N`` (N in 3, 6, 12; 0 %, only when every cart line's
 merchant opted in to that promotion).
+
+Pricing (since "2026.2"): what a merchant pays on a sale, in percent of the
+order total (see ``credit.pricing``)::
+
+    "pricing": {
+        "merchant_discount_percent": {"card": "2.9", "pay_in_4": "3.0", "installments": "3.0", "promo": "3.0"},
+        "promo_subsidy_percent": {"3": "2.5", "6": "4.5", "12": "8.0"}
+    }
+
+``installments`` is every ``monthly_N`` product; a ``promo_N`` sale pays the
+``promo`` discount plus the subsidy for its term N (0 when the term is not
+listed).  A document without the section (stored before "2026.2") prices as
+the shop did then: ``LEGACY_PRICING``, 3.0 % on every financed sale, those
+subsidies, nothing on card sales; its ``to_dict`` stays as stored.
 """
 
 from __future__ import annotations
@@ -46,6 +60,8 @@ PRODUCTS: tuple[str, ...] = (
     "promo_12",
 )
 TIERS: tuple[str, ...] = ("A", "B", "C", "D", "E")
+PAYMENT_TYPES: tuple[str, ...] = ("card", "pay_in_4", "installments", "promo")
+"""Payment types a merchant discount rate is set for (``installments`` = ``monthly_N``)."""
 ACTIONS: tuple[str, ...] = ("decline", "refer")
 FRAUD_RULES: tuple[str, ...] = (
     "velocity_account",
@@ -180,9 +196,18 @@ def _catalog() -> list[dict[str, Any]]:
     return rows
 
 
+LEGACY_PRICING: dict[str, Any] = {
+    # what shop/lending.py charged before pricing was policy data (MERCHANT_DISCOUNT_PERCENT,
+    # PROMO_SUBSIDY_PERCENT); card sales paid no discount then
+    "merchant_discount_percent": {"card": "0", "pay_in_4": "3.0", "installments": "3.0", "promo": "3.0"},
+    "promo_subsidy_percent": {"3": "2.5", "6": "4.5", "12": "8.0"},
+}
+"""Pricing of a policy document that has no ``pricing`` section (versions before "2026.2")."""
+
 DEFAULT_POLICY: dict[str, Any] = {
-    "version": "2026.1",
-    "description": "Launch policy: cut-offs calibrated on the German Credit scorecard.",
+    "version": "2026.2",
+    "description": "Launch policy (cut-offs calibrated on the German Credit scorecard) with pricing as data: "
+    "merchant discount by payment type, card 2.9 %.",
     "gates": {
         "consent_versions": ["consent-2026.1"],
         "min_age_years": 18,
@@ -250,6 +275,10 @@ DEFAULT_POLICY: dict[str, Any] = {
         "decline_on_charge_off": True,
     },
     "offers": _catalog(),
+    "pricing": {
+        "merchant_discount_percent": {"card": "2.9", "pay_in_4": "3.0", "installments": "3.0", "promo": "3.0"},
+        "promo_subsidy_percent": {"3": "2.5", "6": "4.5", "12": "8.0"},
+    },
 }
 
 
@@ -309,6 +338,15 @@ class BehaviourRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Pricing:
+    """Merchant discount percent by payment type (``PAYMENT_TYPES``) and the
+    promotion subsidy percent by term in months; both of the order total."""
+
+    discount_percent: Mapping[str, Decimal]
+    promo_subsidy_percent: Mapping[int, Decimal]
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     version: str
     consent_versions: frozenset[str]
@@ -330,6 +368,7 @@ class Policy:
     behaviour: BehaviourRule
     offers: tuple[OfferRow, ...]
     offer_index: Mapping[tuple[str, str], tuple[OfferRow, ...]]
+    pricing: Pricing
     document: Mapping[str, Any]
 
     @classmethod
@@ -389,7 +428,7 @@ def _dec(value: Any, path: str, low: str = "0", high: str | None = None) -> Deci
 
 
 def _choice(value: Any, allowed: tuple[str, ...], path: str) -> str:
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         raise PolicyError(f"{path}: must be one of {', '.join(allowed)}, got {value!r}")
     return value
 
@@ -451,6 +490,7 @@ def _parse(d: dict[str, Any]) -> Policy:
         behaviour=_parse_behaviour(_need(d, "behaviour", "")),
         offers=offers,
         offer_index=_index_offers(offers),
+        pricing=_parse_pricing(d.get("pricing", LEGACY_PRICING)),
         document=d,
     )
 
@@ -562,6 +602,24 @@ def _parse_offers(raw: Any, scenes: Mapping[str, SceneRule]) -> tuple[OfferRow, 
         seen.add(key)
         rows.append(row)
     return tuple(rows)
+
+
+def _parse_pricing(raw: Any) -> Pricing:
+    p = "pricing."
+    rates = _need(raw, "merchant_discount_percent", p)
+    if not isinstance(rates, Mapping) or set(rates) != set(PAYMENT_TYPES):
+        raise PolicyError(f"{p}merchant_discount_percent: must give a percent for each of {', '.join(PAYMENT_TYPES)}")
+    discount = {kind: _dec(rates[kind], f"{p}merchant_discount_percent.{kind}", "0", "100") for kind in PAYMENT_TYPES}
+    subsidies = _need(raw, "promo_subsidy_percent", p)
+    terms = {str(product_months(product)) for product in PRODUCTS if product_kind(product) == "promo"}
+    if not isinstance(subsidies, Mapping) or not set(subsidies) <= terms:
+        raise PolicyError(f"{p}promo_subsidy_percent: keys must be promotion terms ({', '.join(sorted(terms))})")
+    subsidy = {
+        int(term): _dec(value, f"{p}promo_subsidy_percent.{term}", "0", "100") for term, value in subsidies.items()
+    }
+    if discount["promo"] + max(subsidy.values(), default=Decimal(0)) >= 100:
+        raise PolicyError(f"{p}promo_subsidy_percent: the promo discount plus a subsidy must stay below 100")
+    return Pricing(discount, subsidy)
 
 
 def _index_offers(rows: tuple[OfferRow, ...]) -> dict[tuple[str, str], tuple[OfferRow, ...]]:

@@ -127,6 +127,14 @@ def year_basis(day_count: str) -> int:
     return 360 if day_count == "30/360" else 365
 
 
+def simple_interest_cents(balance_days: int, annual_rate: Decimal, basis: int = 365) -> int:
+    """Simple interest on ``balance_days`` (principal cents x days) at
+    ``annual_rate`` over a ``basis``-day year, rounded once half up: the one
+    interest formula of ``credit/`` (schedules, servicing, refunds)."""
+    numerator, denominator = rate_ratio(annual_rate)
+    return div_round(balance_days * numerator, denominator * basis)
+
+
 def monthly_due_dates(first_due_on: date, months: int, day_of_month: int) -> list[date]:
     """``months`` due dates a month apart, keeping ``day_of_month`` (clamped)."""
     return [add_months(first_due_on, k, day_of_month) for k in range(months)]
@@ -272,13 +280,11 @@ def _amortize(
     principal); otherwise each period pays ``payment`` in total and the last
     period pays the whole remaining balance (level payment).
     """
-    numerator, denominator = rate_ratio(rate)
-    denominator *= basis
     balance = financed
     last = len(due_dates) - 1
     rows: list[Installment] = []
     for index, due_on in enumerate(due_dates):
-        interest = div_round(balance * numerator * days[index], denominator)
+        interest = simple_interest_cents(balance * days[index], rate, basis)
         if index == last:
             principal = balance
         elif principal_parts is not None:
@@ -290,9 +296,11 @@ def _amortize(
     return rows
 
 
-def _growth_factors(rate: Decimal, days: list[int], basis: int) -> list[float]:
-    per_day = float(rate) / basis
-    return [1.0 + per_day * period for period in days]
+def _growth(rate: Decimal, days: list[int], basis: int) -> tuple[int, list[int]]:
+    """Each period's growth factor ``1 + rate*days/basis`` as ``g / scale`` (exact integers)."""
+    numerator, denominator = rate_ratio(rate)
+    scale = denominator * basis
+    return scale, [scale + numerator * period for period in days]
 
 
 def level_payment_cents(financed_cents: int, rate: Decimal, days: list[int], basis: int) -> int:
@@ -300,24 +308,27 @@ def level_payment_cents(financed_cents: int, rate: Decimal, days: list[int], bas
 
     Solves ``financed = payment * sum_k prod_{j<=k} 1/(1 + rate*days_j/basis)``,
     which is the closed-form annuity ``P*r / (1 - (1+r)**-n)`` when all
-    periods are equal, rounded half up to a whole minor unit.
+    periods are equal, exactly (integer ratios), rounded once half up.
     """
     if rate == 0:
         return div_round(financed_cents, len(days))
-    discount, present_value = 1.0, 0.0
-    for factor in _growth_factors(rate, days, basis):
-        discount /= factor
-        present_value += discount
-    return int(financed_cents / present_value + 0.5)
+    scale, growth = _growth(rate, days, basis)
+    # present value = top / bottom, by Horner from the last period: v_k = (1 + v_(k+1)) * scale / growth_k
+    top, bottom = 0, 1
+    for factor in reversed(growth):
+        top, bottom = scale * (top + bottom), factor * bottom
+    return div_round(financed_cents * bottom, top)
 
 
-def _future_value_factor(rate: Decimal, days: list[int], basis: int) -> float:
-    """How much one extra minor unit of payment moves the final balance."""
-    total, growth = 0.0, 1.0
-    for factor in reversed(_growth_factors(rate, days, basis)[1:]):
-        total += growth
-        growth *= factor
-    return total + growth
+def _payment_step(drift: int, rate: Decimal, days: list[int], basis: int) -> int:
+    """How many minor units of payment remove ``drift`` from the last installment:
+    ``drift`` over the future value of one unit paid every period after the first."""
+    scale, growth = _growth(rate, days[1:], basis)
+    # future value = top / bottom, by Horner from the second period: w = 1 + growth_j / scale * w
+    top, bottom = 1, 1
+    for factor in growth:
+        top, bottom = scale * bottom + factor * top, scale * bottom
+    return div_round(drift * bottom, top)
 
 
 # ---------------------------------------------------------------- public schedules
@@ -360,7 +371,7 @@ def level_payment_schedule(
         drift = rows[-1].total_cents - payment
         if abs(drift) < months:
             break
-        step = round(drift / _future_value_factor(rate, plan.days, plan.basis)) or (1 if drift > 0 else -1)
+        step = _payment_step(drift, rate, plan.days, plan.basis) or (1 if drift > 0 else -1)
         payment += step
         rows = _amortize(
             plan.financed_cents, rate, plan.days, plan.basis, plan.due_dates, None, payment, plan.first_number
@@ -415,18 +426,23 @@ def promo_schedule(
     return _with_down_payment(plan, rows)
 
 
+def pay_in_4_parts(amount_cents: int) -> list[int]:
+    """The four pay-in-4 payments: ``amount // 4`` each, the uneven cents on
+    the first, which is paid at checkout (1003 -> 253, 250, 250, 250)."""
+    require_cents(amount_cents, "amount_cents", minimum=4)
+    base = amount_cents // 4
+    return [amount_cents - 3 * base, base, base, base]
+
+
 def pay_in_4_schedule(amount_cents: int, start_on: date) -> list[Installment]:
     """Pay-in-4: four 0 % payments 14 days apart, the first due at checkout.
 
-    Each payment is ``amount // 4``; the uneven cents go to the first
-    payment (1003 -> 253, 250, 250, 250).  The first payment is made at
+    The payments are ``pay_in_4_parts``.  The first payment is made at
     checkout, so it is a down payment (``kind="down_payment"``) and the
     amount financed is the other three.
     """
-    require_cents(amount_cents, "amount_cents", minimum=4)
+    parts = pay_in_4_parts(amount_cents)
     _check_date(start_on, "start_on")
-    base = amount_cents // 4
-    parts = [amount_cents - 3 * base, base, base, base]
     rows: list[Installment] = []
     balance = amount_cents
     for index, part in enumerate(parts):
@@ -448,6 +464,7 @@ def monthly_payment_cents(principal_cents: int, annual_rate: Decimal, months: in
     rate = check_rate(annual_rate)
     if rate == 0:
         return div_round(principal_cents, months)
-    monthly = rate / 12
-    payment = Decimal(principal_cents) * monthly / (1 - (1 + monthly) ** -months)
-    return int(payment.to_integral_value(rounding="ROUND_HALF_UP"))
+    numerator, denominator = rate_ratio(rate)
+    scale = 12 * denominator  # 1 + r = (scale + numerator) / scale
+    grown = (scale + numerator) ** months
+    return div_round(principal_cents * numerator * grown, scale * (grown - scale**months))

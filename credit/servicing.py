@@ -1,33 +1,39 @@
-"""Servicing math (pure): accrual, payoff, refunds, payment holidays.
+"""Servicing math (pure): refunds, payment holidays, and the legacy helpers.
 
-Designed to be called by a loan-servicing layer with plain dataclasses: it
-loads a loan's rows, builds ``Installment``/``LoanPosition`` values, calls
-these functions, and writes the results back.  Nothing here touches a
-database.  Allocation of repayments lives in ``credit.allocation``.
+Interest, payments, the payoff quote and the schedule after a payment are
+the daily simple interest model in ``credit.interest``; allocation of a
+payment over buckets and installments is ``credit.allocation``.  This module
+adds what happens to that loan state besides payments:
 
-Rules:
+* **Refunds** (:func:`apply_refund`): a merchant refund lowers the price, so
+  it lowers the principal, on the refund day.  Interest up to that day was
+  earned on the balance then outstanding and stays; the installments are cut
+  from the last backwards (``"last_first"``: the next ones keep their
+  amounts and the loan ends sooner) or evenly (``"even"``).  Anything the
+  shopper already paid beyond the new balance (the refund minus the
+  outstanding principal) goes back to their card.  A refund that covers the
+  whole outstanding principal closes the loan; interest and fees not yet
+  paid are then waived, as the goods went back.
+* **Payment holidays** (:func:`defer_installment`): one installment and
+  every later one fall due a period later; amounts are unchanged.
 
-* Interest accrues daily as simple interest on the outstanding principal,
-  ``principal * rate * days / basis``, rounded once (half up) per quote.
-* A payoff quote is outstanding principal + billed-but-unpaid interest +
-  interest accrued to the payoff date + unpaid fees.  No prepayment penalty.
-* A refund reduces principal either from the last installment backwards
-  (``"last_first"``) or evenly over the remaining installments (``"even"``);
-  anything beyond the outstanding principal is owed back to the shopper.
-* A payment holiday moves one installment and every later one a period
-  later; amounts are unchanged (the holiday itself is interest-free).
+``accrued_interest_cents`` and ``reamortize`` serve the installment-row
+model ``shop/lending.py`` still uses; they compute interest with the same
+rule (``credit.schedule.simple_interest_cents``) and go once the shop uses
+``credit.interest``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Final
 
 from credit.apr import UnitPeriod, counting_day, infer_unit_period, parse_unit_period, semimonth_forward
 from credit.errors import CreditInputError
-from credit.money import div_round, rate_ratio, require_cents, split_evenly
+from credit.interest import LoanState, accrue, reproject
+from credit.money import require_cents, split_evenly
 from credit.schedule import (
     KIND_DOWN_PAYMENT,
     Installment,
@@ -35,88 +41,26 @@ from credit.schedule import (
     check_day_count,
     check_rate,
     period_days,
+    simple_interest_cents,
     year_basis,
 )
 
 STRATEGIES: Final = ("last_first", "even")
 
 
-# ---------------------------------------------------------------- accrual and payoff
-
-
 def accrued_interest_cents(
     principal_cents: int, annual_rate: Decimal, from_on: date, to_on: date, day_count: str = "actual/365"
 ) -> int:
     """Simple interest on ``principal_cents`` for the days after ``from_on`` up
-    to and including ``to_on``, rounded once half up; 0 if ``to_on <= from_on``."""
+    to and including ``to_on``, rounded once half up; 0 if ``to_on <= from_on``.
+    (Legacy: ``credit.interest.accrued_interest`` on a loan state is the model.)"""
     require_cents(principal_cents, "principal_cents")
     check_rate(annual_rate)
     check_day_count(day_count)
     if to_on <= from_on:
         return 0
-    numerator, denominator = rate_ratio(annual_rate)
     days = period_days(from_on, to_on, day_count)
-    return div_round(principal_cents * numerator * days, denominator * year_basis(day_count))
-
-
-@dataclass(frozen=True, slots=True)
-class LoanPosition:
-    """Where a loan stands: principal still owed, the date interest on it
-    runs from, and interest and fees billed but not paid."""
-
-    principal_cents: int
-    interest_from_on: date
-    unpaid_interest_cents: int = 0
-    unpaid_fees_cents: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class PayoffQuote:
-    """Amount that closes the loan if paid on ``as_of``."""
-
-    as_of: date
-    principal_cents: int
-    interest_cents: int
-    fees_cents: int
-    total_cents: int
-
-
-def position_from_schedule(
-    schedule: list[Installment], advance_on: date, paid_count: int, as_of: date, unpaid_fees_cents: int = 0
-) -> LoanPosition:
-    """The position on ``as_of`` of a loan whose first ``paid_count`` financed
-    installments are paid in full (down payments are always paid).
-
-    Principal is the balance after the last paid installment; the interest
-    of unpaid installments already due is billed-but-unpaid; interest on the
-    principal runs from the latest due date reached (or the advance).
-    """
-    financed = [row for row in schedule if row.kind != KIND_DOWN_PAYMENT]
-    if not 0 <= paid_count <= len(financed):
-        raise CreditInputError("paid_count", f"must be between 0 and {len(financed)}, got {paid_count}")
-    principal = financed[paid_count - 1].balance_cents if paid_count else sum(r.principal_cents for r in financed)
-    reached = [row for row in financed if row.due_on <= as_of]
-    paid_through = financed[paid_count - 1].due_on if paid_count else advance_on
-    interest_from = max([paid_through] + [row.due_on for row in reached])
-    unpaid_interest = sum(row.interest_cents for row in reached[paid_count:])
-    return LoanPosition(
-        principal, interest_from, unpaid_interest, require_cents(unpaid_fees_cents, "unpaid_fees_cents")
-    )
-
-
-def payoff_quote(
-    position: LoanPosition, as_of: date, annual_rate: Decimal, day_count: str = "actual/365"
-) -> PayoffQuote:
-    """Payoff on ``as_of``: principal + unpaid interest + interest accrued from
-    ``position.interest_from_on`` to ``as_of`` + unpaid fees; no penalty.
-
-    Interest already paid for days after ``as_of`` (an installment paid
-    early) is not rebated here; accrual is simply 0 in that case.
-    """
-    accrued = accrued_interest_cents(position.principal_cents, annual_rate, position.interest_from_on, as_of, day_count)
-    interest = position.unpaid_interest_cents + accrued
-    total = position.principal_cents + interest + position.unpaid_fees_cents
-    return PayoffQuote(as_of, position.principal_cents, interest, position.unpaid_fees_cents, total)
+    return simple_interest_cents(principal_cents * days, annual_rate, year_basis(day_count))
 
 
 # ---------------------------------------------------------------- refunds
@@ -167,11 +111,10 @@ def _recomputed_interest(
     check_day_count(day_count)
     if period_start_on is None:
         raise CreditInputError("period_start_on", "is required when annual_rate is given")
-    numerator, denominator = rate_ratio(annual_rate)
-    denominator *= year_basis(day_count)
+    basis = year_basis(day_count)
     starts = [period_start_on] + [row.due_on for row in rows[:-1]]
     return [
-        div_round(balance * numerator * period_days(start, row.due_on, day_count), denominator)
+        simple_interest_cents(balance * period_days(start, row.due_on, day_count), annual_rate, basis)
         for row, balance, start in zip(rows, balances, starts, strict=True)
     ]
 
@@ -185,7 +128,8 @@ def reamortize(
     day_count: str = "30/360",
     period_start_on: date | None = None,
 ) -> Reamortization:
-    """Reduce the principal of the remaining (unpaid) installments by a refund.
+    """Reduce the principal of the remaining (unpaid) installments by a refund
+    (legacy installment-row model; :func:`apply_refund` is the loan-state one).
 
     ``"last_first"`` cuts the last installment's principal to zero, then the
     one before, and so on; ``"even"`` cuts every installment by the same
@@ -225,6 +169,38 @@ def reamortize(
         for row, cut, owed, start in zip(rows, cuts, interest, opening, strict=True)
     ]
     return Reamortization(result, applied, reduction_cents - applied)
+
+
+def apply_refund(
+    state: LoanState, refund_cents: int, strategy: str = "last_first", *, on: date
+) -> tuple[LoanState, int]:
+    """A merchant refund of ``refund_cents`` on ``on``: the new loan state and
+    ``overpaid_cents``, what goes back to the shopper's card (see the module doc).
+
+    Interest accrues to ``on`` on the balance before the refund; then the
+    principal drops by the refund.  ``"last_first"`` keeps the remaining
+    installments' amounts, so the loan ends sooner; ``"even"`` cuts every
+    remaining installment's amount by an equal share (odd cents on the latest).
+    Either way the installments are then re-projected (``credit.interest``).
+    A refund of the whole outstanding principal or more closes the loan:
+    ``overpaid_cents = refund - principal``, unpaid interest and fees waived.
+    """
+    require_cents(refund_cents, "refund_cents")
+    if strategy not in STRATEGIES:
+        raise CreditInputError("strategy", f"must be one of {STRATEGIES}, got {strategy!r}")
+    if state.is_closed:
+        raise CreditInputError("state", "the loan is closed")
+    accrued = accrue(state, on)
+    cut = min(refund_cents, accrued.principal_cents)
+    reduced = replace(accrued, principal_cents=accrued.principal_cents - cut)
+    if reduced.principal_cents == 0:
+        return replace(reduced, unpaid_interest_cents=0, unpaid_fees_cents=0, installments=()), refund_cents - cut
+    rows = list(reduced.installments)
+    if strategy == "even" and rows:
+        amounts = [row.amount_cents for row in rows]
+        cuts = _cuts_even(amounts, min(cut, sum(amounts)))
+        rows = [replace(row, amount_cents=row.amount_cents - taken) for row, taken in zip(rows, cuts, strict=True)]
+    return reproject(replace(reduced, installments=tuple(rows))), 0
 
 
 # ---------------------------------------------------------------- payment holiday

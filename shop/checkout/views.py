@@ -110,15 +110,19 @@ def pay():
 def _place_paid_order(current: dict, form: PayForm):
     """Place the order and charge the card; commit, or refund if the commit fails."""
     intent = form.payment_intent_id.data or None
-    order = orders.place_paid_order(
-        db.session,
-        current_user,
-        _order_lines(),
-        orders.Address(**current["address"]),
-        key=current["key"],
-        payment_method_id=None if intent else resolve_card(current_user, form.setup_intent_id.data),
-        payment_intent_id=intent,
-    )
+    try:
+        order = orders.place_paid_order(
+            db.session,
+            current_user,
+            _order_lines(),
+            orders.Address(**current["address"]),
+            key=current["key"],
+            payment_method_id=None if intent else resolve_card(current_user, form.setup_intent_id.data),
+            payment_intent_id=intent,
+        )
+    except orders.AlreadyPlaced as e:
+        db.session.rollback()
+        return orders.find_by_key(db.session, current_user, e.key) or abort(409)
     carts.clear(db.session, current_cart(db.session))
     commit_or_refund(db.session, [p.stripe_payment_intent_id for p in order.payments])
     return order

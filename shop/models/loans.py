@@ -62,6 +62,12 @@ class Loan(Model):
     accepted_user_agent: Mapped[str] = mapped_column(String(400))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     paid_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Servicing state (credit.interest.LoanState): daily simple interest is accrued
+    # through `accrued_through_on` (the last payment; NULL: the start).
+    accrued_through_on: Mapped[date | None] = mapped_column(Date)
+    balance_days: Mapped[int] = mapped_column(BigInteger, default=0)  # sum of principal x days (rounding anchor)
+    unpaid_interest_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    unpaid_fees_cents: Mapped[int] = mapped_column(BigInteger, default=0)
 
     user: Mapped[User] = relationship()
     order: Mapped[Order] = relationship()

@@ -11,10 +11,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from credit.allocation import buckets_as_of
 from shop.models import Loan, LoanStatus
 from shop.models.base import DbSession
-from shop.services.repayments import open_installments, record_repayment
+from shop.services.repayments import amount_due_now_cents, record_repayment
 
 
 @dataclass(frozen=True)
@@ -36,8 +35,10 @@ def autopay_loan_ids(s: DbSession) -> list[int]:
 
 
 def due_cents(loan: Loan, today: date) -> int:
-    """Everything due on or before `today` (past due and today's installment)."""
-    return buckets_as_of([row for row in open_installments(loan) if row.due_on <= today], today).total_cents
+    """What is due on or before `today` (past due and today's installment); 0 before the next due date."""
+    if not any(row.due_on <= today and not row.is_paid for row in loan.installments):
+        return 0
+    return amount_due_now_cents(loan, today)
 
 
 def collect_one(s: DbSession, loan_id: int, today: date) -> AutopayResult | None:

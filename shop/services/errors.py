@@ -25,5 +25,13 @@ class NeedsAuthentication(Exception):
         self.client_secret = client_secret
 
 
+class AlreadyPlaced(Exception):
+    """A concurrent submit of the same checkout placed the order first (its unique key won)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
 class CreditError(CheckoutError):
     """An anticipated pay-over-time failure; the message is for the shopper."""

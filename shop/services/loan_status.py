@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from credit.allocation import buckets_as_of
 from shop.models import Loan, LoanPayment, LoanPaymentKind, LoanStatus
 from shop.models.base import DbSession
-from shop.services.repayments import amount_due_now_cents, open_installments, payoff_quote
+from shop.services.loan_state import state_of
+from shop.services.repayments import amount_due_now_cents, payoff_quote
 
 REPEAT_WINDOW = timedelta(minutes=15)
 
@@ -43,12 +43,13 @@ def due_summary(loan: Loan, today: date) -> DueSummary:
     """Overdue (due before today), the next installment (amount and date), the payoff quote."""
     if loan.status != LoanStatus.ACTIVE:
         return DueSummary(0, None, 0, 0, today)
-    b = buckets_as_of(open_installments(loan), today)
-    upcoming = [i for i in loan.installments if not i.is_paid and i.due_on >= today]
+    state = state_of(loan)
+    late = [row for row in state.installments if row.due_on < today]
+    upcoming = sorted((row for row in state.installments if row.due_on >= today), key=lambda row: row.due_on)
     return DueSummary(
-        overdue_cents=b.past_due_fees_cents + b.past_due_interest_cents + b.past_due_principal_cents,
+        overdue_cents=state.unpaid_fees_cents + sum(row.amount_cents for row in late),
         next_due_on=upcoming[0].due_on if upcoming else None,
-        next_due_cents=b.current_fees_cents + b.current_interest_cents + b.current_principal_cents,
+        next_due_cents=upcoming[0].amount_cents if upcoming else 0,
         payoff_cents=payoff_quote(loan, today).total_cents,
         today=today,
     )

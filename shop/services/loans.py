@@ -12,19 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 
-from credit.allocation import Allocation
-from credit.money import allocate_by_weights, percent_of
 from credit.offers import Offer
+from credit.pricing import MerchantSplit, merchant_split
 from shop.gateways import stripe as payments
 from shop.models import (
     CreditDecision,
     Loan,
     LoanInstallment,
-    LoanPaymentKind,
     Order,
     OrderPaymentKind,
     OrderStatus,
@@ -32,15 +29,13 @@ from shop.models import (
     utcnow,
 )
 from shop.models.base import DbSession
-from shop.services import documents, ledger, orders
+from shop.services import documents, ledger, orders, policies
 from shop.services.credit_accounts import account_of, lock_account
 from shop.services.errors import CreditError
 from shop.services.offers import chosen_offer
-from shop.services.repayments import apply_and_post
+from shop.services.repayments import record_down_payment
 
 AGREEMENT_VERSION = "agreement-2026.1"
-MERCHANT_DISCOUNT_PERCENT = Decimal("3.0")  # what every merchant pays on a financed sale
-PROMO_SUBSIDY_PERCENT = {3: Decimal("2.5"), 6: Decimal("4.5"), 12: Decimal("8.0")}  # extra, for 0 % promos
 
 
 def applicant_legal_name(s: DbSession, user: User) -> str:
@@ -118,7 +113,7 @@ def place_credit_order(
             )
     loan = _book_loan(s, user, order, offer, decision, product, payment_method_id, acceptance, today)
     if charge is not None:
-        _record_down_payment(s, loan, charge, key, today)
+        record_down_payment(s, loan, charge, key, today)
     order.status, order.paid_at, order.hold_expires_at = OrderStatus.FINANCED, utcnow(), None
     s.flush()
     return order, loan
@@ -132,21 +127,12 @@ def _placed(s: DbSession, user: User, key: str) -> tuple[Order, Loan] | None:
     return (order, loan) if loan is not None else None
 
 
-def _merchant_split(order: Order, product: str) -> tuple[list[tuple[int, int]], int, int]:
-    """(merchant id, net payable) pairs, total discount and total promo subsidy."""
-    totals: dict[int, int] = {}
-    for line in order.lines:
-        totals[line.merchant_id] = totals.get(line.merchant_id, 0) + line.line_total_cents
-    rate = MERCHANT_DISCOUNT_PERCENT
-    subsidy_rate = (
-        PROMO_SUBSIDY_PERCENT.get(int(product.split("_")[1]), Decimal(0))
-        if product.startswith("promo_")
-        else Decimal(0)
-    )
-    discount = percent_of(order.total_cents, rate)
-    subsidy = percent_of(order.total_cents, subsidy_rate)
-    nets = allocate_by_weights(order.total_cents - discount - subsidy, list(totals.values()))
-    return list(zip(totals.keys(), nets, strict=True)), discount, subsidy
+def _merchant_split(s: DbSession, order: Order, product: str) -> MerchantSplit:
+    """What each merchant is owed for this order, the discount and the promo subsidy (priced
+    by the active policy's pricing section: credit.pricing)."""
+    _, policy = policies.active(s)
+    lines = [(line.merchant_id, line.line_total_cents) for line in order.lines]
+    return merchant_split(order.total_cents, lines, product, policy)
 
 
 def _book_loan(
@@ -161,7 +147,8 @@ def _book_loan(
     today: date,
 ) -> Loan:
     d = offer.disclosure
-    nets, discount, subsidy = _merchant_split(order, product)
+    split = _merchant_split(s, order, product)
+    nets, discount, subsidy = split.nets, split.discount_cents, split.subsidy_cents
     loan = Loan(
         number="L-" + order.number.removeprefix("IM-"),
         user_id=user.id,
@@ -219,16 +206,6 @@ def _book_loan(
         memo=f"{loan.number}: {product} for order {order.number}",
     )
     return loan
-
-
-def _record_down_payment(s: DbSession, loan: Loan, charge: payments.ChargeResult, key: str, today: date) -> None:
-    """The down payment (or pay-in-4's first payment) is collected at checkout."""
-    due = [row for row in loan.installments if row.due_on <= today]
-    allocation = Allocation(
-        current_principal_cents=sum(r.principal_cents for r in due),
-        current_interest_cents=sum(r.interest_cents for r in due),
-    )
-    apply_and_post(s, loan, allocation, charge, LoanPaymentKind.DOWN_PAYMENT, key + ":down", today)
 
 
 def disclosure_dict(d) -> dict:

@@ -20,9 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from shop.gateways import stripe as payments
 from shop.models import CardPaymentKind, Listing, Order, OrderLine, OrderStatus, Payment, PaymentStatus, User, utcnow
 from shop.models.base import DbSession
-from shop.services.errors import CheckoutError, NeedsAuthentication, OutOfStock
+from shop.services.errors import AlreadyPlaced, CheckoutError, NeedsAuthentication, OutOfStock
 
-__all__ = ["CheckoutError", "NeedsAuthentication", "OutOfStock"]  # the errors callers catch as orders.*
+# the errors callers catch as orders.*
+__all__ = ["AlreadyPlaced", "CheckoutError", "NeedsAuthentication", "OutOfStock"]
 
 
 @dataclass(frozen=True)
@@ -157,14 +158,11 @@ def place_paid_order(
     if existing is not None:
         return existing
     try:
-        with s.begin_nested():  # a savepoint: a lost race undoes only this insert, not the caller's work
-            order = build_order(s, user, lines, address, key)
-    except IntegrityError:
-        # A concurrent submit of the same checkout won the unique key.
-        existing = find_by_key(s, user, key)
-        if existing is None:
-            raise
-        return existing
+        order = build_order(s, user, lines, address, key)
+    except IntegrityError as e:
+        # A concurrent submit of the same checkout won the unique key: the caller
+        # rolls back its unit of work and shows the order that was placed.
+        raise AlreadyPlaced(key) from e
     customer_id = payments.ensure_customer(user)
     if payment_intent_id:
         result = _authenticated_payment(payment_intent_id, order, customer_id, key)

@@ -183,7 +183,7 @@ def test_a_stored_decision_holds_every_stage_and_replays_to_the_same_outcome_acr
     _ready(client, stripe_base, session)
     assert apply_for_credit(client).status_code == 302
     row = session.scalars(select(CreditDecision)).one()
-    assert row.outcome == "approved" and row.policy_version == "2026.1" == DEFAULT_POLICY["version"]
+    assert row.outcome == "approved" and row.policy_version == "2026.2" == DEFAULT_POLICY["version"]
     assert row.model_version == default_scorecard().model_version == row.result["model_version"]
     assert isinstance(row.latency_us, int) and row.latency_us == row.result["latency_us"] >= 0
     assert [s["name"] for s in row.result["stages"]] == ["gates", "fraud", "score", "policy", "limit"]
@@ -199,25 +199,25 @@ def test_a_stored_decision_holds_every_stage_and_replays_to_the_same_outcome_acr
     with app.app_context():
         assert applications.replay_decision(db.session, db.session.get(CreditDecision, row.id)).outcome_dict() == stored
         stricter = copy.deepcopy(DEFAULT_POLICY)
-        stricter["version"] = "2026.2"
+        stricter["version"] = "2026.3"
         stricter["description"] = "Tighter electronics cut-offs."
         stricter["scenes"]["electronics"].update(approve_min_score=600, refer_min_score=590)
         policies.add_version(db.session, stricter, activate=True)
         db.session.commit()
 
     versions = {v.version: v.active for v in session.scalars(select(PolicyVersion))}
-    assert versions == {"2026.1": False, "2026.2": True}
+    assert versions == {"2026.2": False, "2026.3": True}
     with app.app_context():
         old = db.session.get(CreditDecision, row.id)
         assert applications.replay_decision(db.session, old).outcome_dict() == stored
-        assert old.policy_version == "2026.1" and old.outcome == "approved"
+        assert old.policy_version == "2026.2" and old.outcome == "approved"
 
-    # The same applicant applying now is judged by 2026.2 and falls below its cut-offs.
+    # The same applicant applying now is judged by 2026.3 and falls below its cut-offs.
     _user(session, "second@example.com")
     result = _submit(app, "second@example.com", national_id="222-33-4444")
-    assert result["policy_version"] == "2026.2" and result["outcome"] == "declined"
+    assert result["policy_version"] == "2026.3" and result["outcome"] == "declined"
     assert _stage(result, "policy")["details"]["approve_min_score"] == 600
-    assert session.get(CreditDecision, result["decision_id"]).policy_version == "2026.2"
+    assert session.get(CreditDecision, result["decision_id"]).policy_version == "2026.3"
     with app.app_context():
         new = db.session.get(CreditDecision, result["decision_id"])
         assert applications.replay_decision(db.session, new).outcome_dict() == {

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from credit.servicing import accrued_interest_cents
 from shop.formatting import format_money
 from shop.models import CreditAccount, Listing, Loan, LoanPayment
-from shop.services import ledger
+from shop.services import ledger, repayments
 from tests.support.web import AuthActions, Shopper, accept_offer, apply_for_credit, csrf_token, save_card
 
 PAYMENT_KEY_RE = re.compile(r'name="payment_key" type="hidden" value="([^"]+)"')
@@ -134,14 +134,21 @@ def test_paying_the_next_installment_with_the_card_on_file_shows_the_split(clien
     assert response.status_code == 302 and "/receipts/" in response.headers["Location"]
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"Payment received: {_money(first.total_cents)}" in receipt
-    split = receipt.split('data-testid="allocation"')[1]
-    assert f'<td>current principal</td><td class="num">{_money(first.principal_cents)}</td>' in split
-    assert f'<td>current interest</td><td class="num">{_money(first.interest_cents)}</td>' in split
+    split = receipt.split('data-testid="allocation"')[1].split("</table>")[0]
+    # Paid on the day the loan starts: no day has passed, so no interest is due; it all goes to principal.
+    assert f'<td>principal</td><td class="num">{_money(first.total_cents)}</td>' in split
+    assert "<td>interest</td>" not in split
     session.expire_all()
     [payment] = session.scalars(select(LoanPayment).filter_by(loan_id=loan.id, kind="next")).all()
     assert payment.amount_cents == first.total_cents
+    assert payment.allocation == {
+        "fees_cents": 0,
+        "interest_cents": 0,
+        "principal_cents": first.total_cents,
+        "paid_ahead_cents": 0,
+    }
     assert session.get(Loan, loan.id).installments[0].is_paid
-    assert _principal_left(session, loan) == loan.financed_cents - first.principal_cents
+    assert _principal_left(session, loan) == loan.financed_cents - first.total_cents
     [charge] = _repayment_charges(stripe_base, loan)
     assert charge["amount"] == first.total_cents and charge["payment_method"] == loan.stripe_payment_method_id
 
@@ -149,24 +156,31 @@ def test_paying_the_next_installment_with_the_card_on_file_shows_the_split(clien
 def test_paying_more_than_the_installment_reduces_future_principal_from_the_end(client, stripe_base, session):
     loan = _borrow(client, stripe_base, session)
     first, last = loan.installments[0], loan.installments[-1]
-    future_interest_before = sum(i.interest_cents for i in loan.installments[1:])
-    last_principal = last.principal_cents
+    count_before = len(loan.installments)
+    interest_before = sum(i.interest_cents for i in loan.installments)
+    level = [i.total_cents for i in loan.installments[1:-1]]
+    last_total = last.total_cents
     extra = 5000
     amount = first.total_cents + extra
     response, _ = _pay(client, stripe_base, loan, "amount", str(Decimal(amount) / 100))
     assert response.status_code == 302
-    split = client.get(response.headers["Location"]).get_data(as_text=True).split('data-testid="allocation"')[1]
-    assert f'<td>current principal</td><td class="num">{_money(first.principal_cents)}</td>' in split
-    assert f'<td>future principal</td><td class="num">{_money(extra)}</td>' in split
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    split = receipt.split('data-testid="allocation"')[1].split("</table>")[0]
+    assert f'<td>principal</td><td class="num">{_money(amount)}</td>' in split  # paid on day one: no interest
+    assert f'data-testid="paid-ahead">{_money(extra)}' in receipt
     session.expire_all()
     loan = session.get(Loan, loan.id)
     assert loan.installments[0].is_paid
-    # The loan is shortened from the end and the remaining interest is recomputed on the lower balance.
-    assert loan.installments[-1].principal_cents == last_principal - extra
-    assert sum(i.interest_cents for i in loan.installments[1:]) < future_interest_before
-    assert _principal_left(session, loan) == loan.financed_cents - first.principal_cents - extra
+    # The next installments keep their level amount; the loan ends sooner (the last shrinks or drops off)
+    # and the loan's interest, by day on the lower balance, goes down.
+    rest = loan.installments[1:]
+    assert len(loan.installments) <= count_before
+    assert [i.total_cents for i in rest[:-1]] == level[: len(rest) - 1]
+    assert rest[-1].total_cents < last_total or len(loan.installments) < count_before
+    assert sum(i.interest_cents for i in loan.installments) < interest_before
+    assert _principal_left(session, loan) == loan.financed_cents - amount
     page = client.get(f"/account/credit/loans/{loan.number}").get_data(as_text=True)
-    assert f'data-testid="principal-left">{_money(loan.financed_cents - first.principal_cents - extra)}<' in page
+    assert f'data-testid="principal-left">{_money(loan.financed_cents - amount)}<' in page
 
 
 def test_an_amount_above_the_balance_is_refused_with_a_clear_message_and_nothing_charged(client, stripe_base, session):
@@ -292,3 +306,34 @@ def test_submitting_the_same_payment_form_twice_pays_once(client, stripe_base, s
     assert session.scalar(select(func.count(LoanPayment.id)).filter_by(loan_id=loan.id, kind="next")) == 1
     assert len(_repayment_charges(stripe_base, loan)) == 1
     assert _principal_left(session, loan) == loan.financed_cents - loan.installments[0].principal_cents
+
+
+def test_the_agreement_states_the_interest_method_the_loan_is_serviced_with(client, stripe_base, session):
+    loan = _borrow(client, stripe_base, session)
+    text = client.get(f"/account/credit/loans/{loan.number}/agreement").get_data(as_text=True)
+    assert "daily simple interest" in text and "divided by 365" in text
+    assert "interest accrued up to the day of the payment, then to principal" in text
+    assert "interest only up to the payoff date" in text
+
+
+def test_an_early_installment_a_part_payment_and_a_payoff_on_the_same_day_agree_to_the_cent(
+    client, stripe_base, session
+):
+    loan = _borrow(client, stripe_base, session)
+    with client.application.app_context():
+        quote_before = repayments.payoff_quote(session.get(Loan, loan.id), date.today()).total_cents
+    first = loan.installments[0]
+    assert _pay(client, stripe_base, loan, "next")[0].status_code == 302
+    assert _pay(client, stripe_base, loan, "amount", "123.45")[0].status_code == 302
+    session.expire_all()
+    assert repayments.payoff_quote(session.get(Loan, loan.id), date.today()).total_cents == (
+        quote_before - first.total_cents - 12345
+    )
+    assert _pay(client, stripe_base, loan, "payoff")[0].status_code == 302
+    session.expire_all()
+    paid = session.scalars(select(LoanPayment).filter_by(loan_id=loan.id)).all()
+    after_down = [p for p in paid if p.kind != "down_payment"]
+    # Three payments on the day the loan started: together exactly the payoff quote before them, no interest.
+    assert sum(p.amount_cents for p in after_down) == quote_before
+    assert sum(p.allocation["interest_cents"] for p in after_down) == 0
+    assert session.get(Loan, loan.id).status == "paid_off" and _principal_left(session, loan) == 0

@@ -118,8 +118,8 @@ def _check_repayment(s, loan: Loan, receipt: repayments.Receipt, principal_befor
     txn = s.get(JournalTransaction, receipt.payment.journal_transaction_id)
     r = legs(s, txn)
     a = receipt.allocation
-    principal = a.past_due_principal_cents + a.current_principal_cents + a.future_principal_cents
-    interest = a.past_due_interest_cents + a.current_interest_cents
+    principal, interest, fees = a["principal_cents"], a["interest_cents"], a["fees_cents"]
+    assert principal + interest + fees == receipt.payment.amount_cents
     assert r["cash"] == (receipt.payment.amount_cents, 0)
     assert r.get("loan_receivable", (0, 0)) == (0, principal)
     assert r.get("interest_income", (0, 0)) == (0, interest)

@@ -3,9 +3,14 @@
 Sources: the worked examples of 12 CFR 1026 Appendix J (c) and two
 published loans, in ``vectors/appendix_j_examples.json`` (a copy of
 ``/work/shared/vectors/appendix_j_examples.json``; the copy is preferred so
-a clean clone works).  The 0 % example has no dates in the source: the test
-uses an advance on 2024-01-15 and monthly payments from 2024-02-15 (any
-dates give APR 0.00 because the payments add up to the amount financed).
+a clean clone works), and the other eleven Appendix J (c) examples in
+``vectors/appendix_j_more_examples.json`` (the quarterly, weekly, 4-weekly,
+irregular final payment, single advance single payment (c)(5)(i)-(iv) and
+skipped-payment examples; Appendix J states some of them by unit periods and
+fractions only, so their dates are chosen to give exactly those).  The 0 %
+example has no dates in the source: the test uses an advance on 2024-01-15
+and monthly payments from 2024-02-15 (any dates give APR 0.00 because the
+payments add up to the amount financed).
 """
 
 import json
@@ -23,6 +28,7 @@ from credit.errors import CreditInputError
 from credit.schedule import add_months, level_payment_schedule
 
 VECTORS = "appendix_j_examples.json"
+MORE_VECTORS = "appendix_j_more_examples.json"
 UNDATED_ADVANCE_ON = date(2024, 1, 15)
 
 
@@ -32,7 +38,10 @@ def vectors_file() -> Path:
     return local if local.exists() else shared
 
 
-EXAMPLES: list[dict[str, Any]] = json.loads(vectors_file().read_text())["examples"]
+EXAMPLES: list[dict[str, Any]] = (
+    json.loads(vectors_file().read_text())["examples"]
+    + json.loads((Path(__file__).resolve().parent / "vectors" / MORE_VECTORS).read_text())["examples"]
+)
 
 
 def cents(dollars: float) -> int:
@@ -90,7 +99,10 @@ def test_zero_percent_loan_has_apr_exactly_zero() -> None:
         (date(1978, 4, 3), date(1978, 4, 11), "2 weeks", 8 / 14),  # (c)(3)(ii)
         (date(1978, 1, 10), date(1978, 3, 1), "2 months", 52 / 60),  # (c)(4)(ii): 30 + 22 days
         (date(2023, 12, 31), date(2024, 2, 29), "month", 2.0),  # clamped month end counts back to the 31st
-        (date(2024, 1, 1), date(2024, 7, 1), "year", 182 / 365),
+        (date(2024, 1, 1), date(2024, 7, 1), "year", 6 / 12),  # (b)(5)(v)(A): whole months over 12
+        (date(2024, 1, 1), date(2025, 7, 1), "year", 1 + 6 / 12),  # (c)(5)(iii): 18 months
+        (date(2024, 1, 1), date(2025, 7, 15), "year", 1 + 196 / 365),  # (b)(5)(v)(B): not whole months: days
+        (date(2024, 1, 10), date(2024, 3, 1), "year", 51 / 365),
     ],
 )
 def test_periods_between_counts_back_whole_unit_periods(

@@ -66,7 +66,7 @@ def test_the_reference_applicant_is_approved_with_tier_line_and_offers():
     assert [o.product for o in d.offers] == ["monthly_3", "monthly_6", "monthly_12", "monthly_24"]
     assert d.reasons == () and d.adverse_action_notice is None
     assert [s.name for s in d.stages] == ["gates", "fraud", "score", "policy", "limit"]
-    assert (d.policy_version, d.model_version) == ("2026.1", d.stage("score").details["scorecard"]["model_version"])
+    assert (d.policy_version, d.model_version) == ("2026.2", d.stage("score").details["scorecard"]["model_version"])
     assert d.latency_us >= 0
 
 
@@ -377,11 +377,11 @@ def test_a_stored_decision_replays_to_the_same_outcome(case):
 def test_replay_under_another_policy_version_can_differ():
     stored = json.loads(json.dumps(run().to_dict()))
     strict = policy_with(
-        version="2026.2",
+        version="2026.3-strict",
         **{"scenes.electronics": {"approve_min_score": 560, "refer_min_score": 550, "restrictiveness": 1}},
     )
     again = replay(stored, strict)
-    assert (again.outcome, again.policy_version) == ("declined", "2026.2")
+    assert (again.outcome, again.policy_version) == ("declined", "2026.3-strict")
 
 
 def test_replay_refuses_a_decision_made_by_another_model():
@@ -428,10 +428,10 @@ def test_broken_input_raises(changes, field):
         replace(BASE, **changes)
 
 
-def test_credit_modules_import_neither_flask_nor_sqlalchemy():
+def test_credit_modules_import_no_web_database_payment_or_shop_code():
     credit = Path(__file__).resolve().parents[2] / "credit"
-    for name in ["engine", "gates", "fraud", "scorecard", "behaviour", "policy", "offers", "reasons"]:
-        tree = ast.parse((credit / f"{name}.py").read_text())
+    for path in sorted(credit.glob("*.py")):
+        tree = ast.parse(path.read_text())
         imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-        assert not imported & {"flask", "sqlalchemy", "flask_sqlalchemy"}, name
+        assert not imported & {"flask", "flask_sqlalchemy", "sqlalchemy", "werkzeug", "stripe", "shop"}, path.name

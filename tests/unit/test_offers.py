@@ -6,9 +6,22 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from credit.offers import Cart, CartLine, build_offer, build_offers, eligible_terms, teaser_monthly_cents
+from credit.offers import (
+    Cart,
+    CartLine,
+    Teaser,
+    build_offer,
+    build_offers,
+    eligible_terms,
+    schedule_for,
+    teaser,
+    teaser_monthly_cents,
+)
 from credit.policy import DEFAULT_POLICY, Policy
+from credit.schedule import pay_in_4_parts
 
 POLICY = Policy.from_dict(DEFAULT_POLICY)
 START = date(2026, 1, 31)
@@ -196,3 +209,41 @@ def test_build_offers_for_a_decision_and_nothing_unless_approved():
 )
 def test_teaser_is_the_lowest_monthly_payment_for_the_best_tier(amount, scene, promos, expected):
     assert teaser_monthly_cents(amount, scene, POLICY, promos) == expected
+
+
+@pytest.mark.parametrize(
+    "amount,scenes,promos,expected",
+    [
+        (120_000, "electronics", (), Teaser(3_871, 36, Decimal("9.99"), 0)),
+        (50_000, "travel", (), Teaser(4_442, 12, Decimal("11.99"), 0)),
+        (30_000, "travel", (6,), Teaser(2_665, 12, Decimal("11.99"), 0)),
+        (50_000, ("electronics", "travel"), (), Teaser(4_442, 12, Decimal("11.99"), 0)),  # most restrictive scene
+        (50_000, ("electronics", "toys"), (), Teaser(4_489, 12, Decimal("13.99"), 0)),  # unknown: the fallback
+        (2_000, "electronics", (), None),
+    ],
+)
+def test_teaser_states_payment_term_apr_and_down_payment(amount, scenes, promos, expected):
+    """Regulation Z 1026.24(d): a payment amount in an ad brings the term, the APR and the down payment."""
+    assert teaser(amount, scenes, POLICY, promos) == expected
+
+
+def test_teaser_with_a_down_payment_advertises_the_payment_on_the_amount_financed():
+    data = copy.deepcopy(DEFAULT_POLICY)
+    data["tiers"] = data["tiers"][2:]  # best tier C: 5 % down
+    example = teaser(120_000, "electronics", Policy.from_dict(data))
+    assert (example.months, example.apr, example.down_payment_cents) == (36, Decimal("19.99"), 6_000)
+
+
+def test_a_cart_teaser_is_the_same_function_as_a_listing_teaser():
+    cart = Cart((CartLine("electronics", 40_000, (6, 12)), CartLine("furniture", 30_000, (6,))))
+    from_cart = teaser(cart.total_cents, cart.scenes, POLICY, cart.promo_months)
+    assert from_cart == teaser(70_000, "furniture", POLICY, (6,))
+
+
+@given(st.integers(3_500, 100_000))
+@settings(max_examples=100, deadline=None)
+def test_pay_in_4_down_payment_is_the_schedules_first_part(amount):
+    (terms,) = [t for t in eligible_terms(POLICY, "electronics", "A", amount, PLENTY) if t.product == "pay_in_4"]
+    schedule = schedule_for(terms, amount, START)
+    assert terms.down_payment_cents == schedule[0].total_cents == pay_in_4_parts(amount)[0]
+    assert terms.financed_cents == sum(row.total_cents for row in schedule[1:])

@@ -15,7 +15,7 @@ def policy() -> Policy:
 
 def test_default_policy_is_plain_json_and_round_trips(policy):
     text = json.dumps(DEFAULT_POLICY, sort_keys=True)
-    assert policy.version == "2026.1"
+    assert policy.version == "2026.2"  # 2026.1 plus the pricing section
     assert json.dumps(policy.to_dict(), sort_keys=True) == text
     assert Policy.from_dict(json.loads(text)) == policy
 

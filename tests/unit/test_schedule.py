@@ -13,7 +13,7 @@ Sources for the tables:
 """
 
 from datetime import date, timedelta
-from decimal import Decimal, getcontext
+from decimal import Decimal, localcontext
 from itertools import pairwise
 
 import pytest
@@ -28,6 +28,7 @@ from credit.schedule import (
     financed_installments,
     level_payment_schedule,
     monthly_payment_cents,
+    pay_in_4_parts,
     pay_in_4_schedule,
     period_days,
     promo_schedule,
@@ -292,6 +293,7 @@ def test_pay_in_4_invariants(amount: int, start: date) -> None:
     first, *rest = amounts(schedule)
     assert rest == [amount // 4] * 3
     assert 0 <= first - rest[0] < 4
+    assert amounts(schedule) == pay_in_4_parts(amount)
 
 
 @given(dates, st.integers(1, 36))
@@ -306,8 +308,9 @@ def test_due_dates_clamp_to_month_end(start: date, months: int) -> None:
 )
 @settings(max_examples=200, deadline=None)
 def test_level_payment_agrees_with_the_closed_form_annuity(principal: int, rate: Decimal, months: int) -> None:
-    getcontext().prec = 40
-    monthly = rate / 12
-    closed_form = Decimal(principal) * monthly / (1 - (1 + monthly) ** -months)
+    with localcontext() as ctx:  # more digits for the closed form, in this test only (no leak to others)
+        ctx.prec = 40
+        monthly = rate / 12
+        closed_form = Decimal(principal) * monthly / (1 - (1 + monthly) ** -months)
     schedule = level_payment_schedule(principal, rate, months, START)
     assert abs(schedule[0].total_cents - closed_form) <= Decimal("1.5")

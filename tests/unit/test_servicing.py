@@ -1,8 +1,8 @@
-"""Servicing math: accrual, payoff, allocation waterfall, refunds, deferral.
+"""Servicing math: refunds on a loan state, legacy accrual and reamortization, deferral.
 
 Worked examples are hand-computed from the rules in ``credit/servicing.py``
-and ``credit/allocation.py`` (simple daily interest, half-up rounding once,
-waterfall past-due fees -> interest -> principal -> current -> future).
+and ``credit/interest.py`` (daily simple interest actual/365, half-up
+rounding once, a refund cuts principal from the last installment back).
 """
 
 from datetime import date, timedelta
@@ -12,24 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credit.allocation import (
-    WATERFALL,
-    Allocation,
-    Buckets,
-    OpenInstallment,
-    allocate_payment,
-    buckets_as_of,
-)
 from credit.errors import CreditInputError
+from credit.interest import LoanState, accrued_interest, apply_payment, open_loan, payoff_quote, remaining_schedule
 from credit.schedule import Installment, level_payment_schedule, pay_in_4_schedule, promo_schedule
-from credit.servicing import (
-    LoanPosition,
-    accrued_interest_cents,
-    defer_installment,
-    payoff_quote,
-    position_from_schedule,
-    reamortize,
-)
+from credit.servicing import accrued_interest_cents, apply_refund, defer_installment, reamortize
 
 START = date(2024, 1, 15)
 RATE = Decimal("0.12")
@@ -55,127 +41,95 @@ def test_daily_accrual(
     assert accrued_interest_cents(principal, rate, from_on, to_on, day_count) == expected
 
 
-# ---------------------------------------------------------------- payoff
+# ---------------------------------------------------------------- refunds
 
 
-def test_payoff_before_the_first_due_date_charges_interest_to_the_payoff_date_only() -> None:
-    schedule = level_payment_schedule(365000, Decimal("0.10"), 12, START, day_count="actual/365")
-    position = position_from_schedule(schedule, START, paid_count=0, as_of=date(2024, 1, 25))
-    quote = payoff_quote(position, date(2024, 1, 25), Decimal("0.10"), "actual/365")
-    assert (quote.principal_cents, quote.interest_cents, quote.fees_cents, quote.total_cents) == (
-        365000,
-        1000,
-        0,
-        366000,
-    )
+def loan(principal: int = 129900, rate: Decimal = Decimal("0.1999"), months: int = 12) -> LoanState:
+    return open_loan(level_payment_schedule(principal, rate, months, START), rate, START)
 
 
-def test_payoff_with_a_missed_installment_includes_its_interest_and_fees() -> None:
-    schedule = level_payment_schedule(120000, RATE, 6, START)
-    as_of = date(2024, 3, 25)  # installment 1 paid, installment 2 (due Mar 15) missed
-    position = position_from_schedule(schedule, START, paid_count=1, as_of=as_of, unpaid_fees_cents=1500)
-    assert position == LoanPosition(schedule[0].balance_cents, date(2024, 3, 15), schedule[1].interest_cents, 1500)
-    quote = payoff_quote(position, as_of, RATE, "30/360")
-    accrued = accrued_interest_cents(schedule[0].balance_cents, RATE, date(2024, 3, 15), as_of, "30/360")
-    assert accrued == 335  # 1004.94 * 12% * 10/360 = 3.3498
-    assert quote.total_cents == schedule[0].balance_cents + schedule[1].interest_cents + accrued + 1500
+def test_a_partial_refund_lowers_principal_and_ends_the_loan_sooner() -> None:
+    state = loan()
+    on = START + timedelta(days=10)
+    after, overpaid = apply_refund(state, 50000, on=on)
+    assert overpaid == 0
+    assert after.principal_cents == 79900
+    assert after.unpaid_interest_cents == accrued_interest(state, on) == 711  # earned on 1,299.00 before the refund
+    level = state.installments[0].amount_cents
+    assert [row.amount_cents for row in after.installments[:-1]] == [level] * (len(after.installments) - 1)
+    assert (len(after.installments), after.installments[-1].amount_cents) == (8, 1452)  # 12 -> 8: from the end
+    assert sum(row.principal_cents for row in remaining_schedule(after)) == 79900
+
+
+def test_an_even_refund_lowers_every_remaining_installment() -> None:
+    state = loan(months=6)
+    after, overpaid = apply_refund(state, 30000, "even", on=START)
+    level = state.installments[0].amount_cents
+    assert overpaid == 0 and len(after.installments) == 6
+    assert [row.amount_cents for row in after.installments[:-1]] == [level - 5000] * 5
+    assert sum(row.principal_cents for row in remaining_schedule(after)) == 99900
+
+
+def test_a_full_refund_closes_the_loan_and_returns_the_principal_already_paid() -> None:
+    state = loan()
+    paid, state = apply_payment(state, state.installments[0].amount_cents, START + timedelta(days=31))
+    assert (paid.interest_cents, paid.principal_cents) == (2205, 9828)
+    after, overpaid = apply_refund(state, 129900, on=START + timedelta(days=40))  # the whole price comes back
+    assert overpaid == 9828  # what the shopper paid beyond the new balance of 0; interest earned stays earned
+    assert after.is_closed and after.installments == ()
+
+
+def test_a_full_refund_on_the_day_of_booking_returns_nothing_and_closes() -> None:
+    after, overpaid = apply_refund(loan(), 129900, on=START)
+    assert (overpaid, after.is_closed) == (0, True)
 
 
 @given(
-    st.integers(10_000, 2_000_000),
-    st.decimals(min_value=0, max_value=Decimal("0.36"), places=4),
-    st.sampled_from([3, 6, 12, 24, 36]),
-    st.data(),
+    st.integers(10_000, 1_000_000),
+    st.sampled_from([3, 6, 12, 24]),
+    st.integers(0, 200),
+    st.integers(0, 50_000),
+    st.integers(0, 1_200_000),
+    st.sampled_from(["last_first", "even"]),
 )
-@settings(max_examples=150, deadline=None)
-def test_payoff_on_a_due_date_equals_balance_plus_that_installments_interest(
-    principal: int, rate: Decimal, months: int, data: st.DataObject
+@settings(max_examples=200, deadline=None)
+def test_a_refund_keeps_the_books_exact(
+    principal: int, months: int, days: int, paid: int, refund: int, strategy: str
 ) -> None:
-    schedule = level_payment_schedule(principal, rate, months, START)
-    paid = data.draw(st.integers(0, months - 1))
-    due = schedule[paid]
-    position = position_from_schedule(schedule, START, paid, as_of=due.due_on - timedelta(days=1))
-    quote = payoff_quote(position, due.due_on, rate, "30/360")
-    opening = principal if paid == 0 else schedule[paid - 1].balance_cents
-    assert quote.total_cents == opening + due.interest_cents  # no penalty, nothing beyond the schedule
-    assert quote.total_cents <= sum(row.total_cents for row in schedule[paid:])
-
-
-# ---------------------------------------------------------------- allocation
-
-OWED = Buckets(
-    past_due_fees_cents=500,
-    past_due_interest_cents=300,
-    past_due_principal_cents=2000,
-    current_fees_cents=0,
-    current_interest_cents=250,
-    current_principal_cents=1750,
-    future_principal_cents=10000,
-)
+    state = loan(principal, Decimal("0.2499"), months)
+    on = START + timedelta(days=days)
+    if paid:
+        _, state = apply_payment(state, min(paid, payoff_quote(state, on).total_cents - 1) or 1, on)
+    before = state.principal_cents
+    after, overpaid = apply_refund(state, refund, strategy, on=on)
+    assert overpaid == max(refund - before, 0)
+    assert after.principal_cents == max(before - refund, 0)
+    assert after.is_closed == (refund >= before)
+    if not after.is_closed:
+        schedule = remaining_schedule(after)
+        assert sum(row.principal_cents for row in schedule) == after.principal_cents
+        assert len(after.installments) <= len(state.installments)
+        kept = {row.number: row.amount_cents for row in state.installments}
+        assert all(row.amount_cents <= kept[row.number] for row in after.installments[:-1])
 
 
 @pytest.mark.parametrize(
-    ("amount", "expected"),
-    [
-        (400, Allocation(past_due_fees_cents=400)),
-        (900, Allocation(500, 300, 100)),
-        (2800, Allocation(500, 300, 2000)),
-        (3000, Allocation(500, 300, 2000, 0, 200)),
-        (4800, Allocation(500, 300, 2000, 0, 250, 1750)),
-        (6800, Allocation(500, 300, 2000, 0, 250, 1750, 2000)),
-        (20000, Allocation(500, 300, 2000, 0, 250, 1750, 10000, unapplied_cents=5200)),
-        (0, Allocation()),
-    ],
+    ("arguments", "field"),
+    [({"refund_cents": -1}, "refund_cents"), ({"strategy": "first_first"}, "strategy")],
 )
-def test_waterfall_table(amount: int, expected: Allocation) -> None:
-    assert allocate_payment(amount, OWED) == expected
+def test_apply_refund_bad_input_names_the_field(arguments: dict[str, object], field: str) -> None:
+    values: dict[str, object] = {"refund_cents": 100, "strategy": "last_first", **arguments}
+    with pytest.raises(CreditInputError, match=f"^{field}: "):
+        apply_refund(loan(), values["refund_cents"], values["strategy"], on=START)  # type: ignore[arg-type]
 
 
-def test_allocation_pairs_and_remaining() -> None:
-    allocation = allocate_payment(900, OWED)
-    assert allocation.as_pairs() == [
-        ("past_due_fees_cents", 500),
-        ("past_due_interest_cents", 300),
-        ("past_due_principal_cents", 100),
-    ]
-    assert allocation.remaining(OWED).past_due_principal_cents == 1900
-    assert allocation.remaining(OWED).total_cents == OWED.total_cents - 900
+def test_a_closed_loan_takes_no_refund() -> None:
+    closed, _ = apply_refund(loan(), 129900, on=START)
+    with pytest.raises(CreditInputError, match="^state: "):
+        apply_refund(closed, 1, on=START)
 
 
-amounts = st.integers(0, 100_000)
-
-
-@given(amounts, st.builds(Buckets, amounts, amounts, amounts, amounts, amounts, amounts, amounts))
-@settings(max_examples=200)
-def test_waterfall_splits_exactly_and_fills_buckets_in_order(amount: int, owed: Buckets) -> None:
-    allocation = allocate_payment(amount, owed)
-    assert allocation.applied_cents + allocation.unapplied_cents == amount
-    filled = [getattr(allocation, name) for name in WATERFALL]
-    limits = [getattr(owed, name) for name in WATERFALL]
-    assert all(0 <= got <= limit for got, limit in zip(filled, limits, strict=True))
-    for index, got in enumerate(filled):
-        if got:
-            assert filled[:index] == limits[:index]
-    assert allocation.unapplied_cents == max(amount - owed.total_cents, 0)
-
-
-def test_allocation_rejects_negative_amounts() -> None:
-    with pytest.raises(CreditInputError, match="^amount_cents: "):
-        allocate_payment(-1, OWED)
-
-
-def test_buckets_as_of_sorts_installments_by_due_date() -> None:
-    rows = [
-        OpenInstallment(1, date(2024, 2, 15), 1000, 100, 500),
-        OpenInstallment(2, date(2024, 3, 15), 1010, 90),
-        OpenInstallment(3, date(2024, 4, 15), 1020, 80),
-        OpenInstallment(4, date(2024, 5, 15), 1030, 70),
-    ]
-    assert buckets_as_of(rows, date(2024, 3, 1)) == Buckets(500, 100, 1000, 0, 90, 1010, 2050)
-    assert buckets_as_of(rows, date(2024, 3, 15)).current_principal_cents == 1010
-
-
-# ---------------------------------------------------------------- refunds
+# ---------------------------------------------------------------- legacy installment-row refunds
 
 
 def test_refund_reduces_installments_from_the_last_backwards() -> None:
