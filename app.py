@@ -59,6 +59,14 @@ def load_config(app: Flask) -> None:
         WTF_CSRF_TIME_LIMIT=None,
         LISTINGS_PER_PAGE=12,
         CREDIT_HOLD_HOURS=int(env.get("CREDIT_HOLD_HOURS", "48")),
+        # Staff portal: the review SLA in working hours (Mon-Fri, the workday's UTC hours), and the
+        # monitoring limits (distinct customers viewed per hour, reveals per day, working hours).
+        ADMIN_REVIEW_SLA_HOURS=float(env.get("ADMIN_REVIEW_SLA_HOURS", "4")),
+        ADMIN_WORKDAY_START_HOUR=int(env.get("ADMIN_WORKDAY_START_HOUR", "9")),
+        ADMIN_WORKDAY_END_HOUR=int(env.get("ADMIN_WORKDAY_END_HOUR", "17")),
+        ADMIN_MONITOR_VIEWS_PER_HOUR=int(env.get("ADMIN_MONITOR_VIEWS_PER_HOUR", "20")),
+        ADMIN_MONITOR_REVEALS_PER_DAY=int(env.get("ADMIN_MONITOR_REVEALS_PER_DAY", "5")),
+        ADMIN_MONITOR_WORK_HOURS=env.get("ADMIN_MONITOR_WORK_HOURS", "7-19"),
         BABEL_LOCALE="en_US",
     )
 

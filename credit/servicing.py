@@ -203,6 +203,19 @@ def apply_refund(
     return reproject(replace(reduced, installments=tuple(rows))), 0
 
 
+# ---------------------------------------------------------------- fee waiver
+
+
+def waivable_fee_cents(fee_cents: int, paid_fee_cents: int) -> int:
+    """Hardship relief: what waiving an installment's fee forgives, its unpaid
+    part (a fee already paid is not refunded by a waiver)."""
+    require_cents(fee_cents, "fee_cents")
+    require_cents(paid_fee_cents, "paid_fee_cents")
+    if paid_fee_cents > fee_cents:
+        raise CreditInputError("paid_fee_cents", "cannot exceed fee_cents")
+    return fee_cents - paid_fee_cents
+
+
 # ---------------------------------------------------------------- payment holiday
 
 

@@ -57,6 +57,19 @@ def mask(value: str | None, keep: int = 4) -> str:
     return "•" * max(len(value) - keep, 3) + value[-keep:]
 
 
+def initials(name: str | None) -> str:
+    """ "Sam Shopper" -> "S. S.": what staff see of a name until they reveal it."""
+    return " ".join(part[0].upper() + "." for part in (name or "").split() if part[:1].isalnum()) or "—"
+
+
+def mask_email(email: str | None) -> str:
+    """ "shopper@example.com" -> "sh•••@example.com": enough to tell people apart, not enough to write to."""
+    if not email or "@" not in email:
+        return mask(email)
+    local, _, domain = email.partition("@")
+    return local[:2] + "•••" + "@" + domain
+
+
 class Encrypted(TypeDecorator):
     """A string column stored encrypted; Python sees plaintext."""
 

@@ -33,19 +33,25 @@ def role_required(*roles: str):
     return decorator
 
 
+ALL_STAFF = ("reviewer", "collections", "risk", "superadmin")
+
+
 def staff_required(*staff_roles: str):
-    """Staff only; with `staff_roles`, only those staff roles (superadmin always)."""
+    """Staff only; with `staff_roles`, only those staff roles (superadmin always).
+
+    The wrapped view carries `staff_roles`, the roles that may use it: pages
+    state it, and the permission-matrix test reads it from the url_map."""
+    allowed = tuple(dict.fromkeys((*staff_roles, "superadmin"))) if staff_roles else ALL_STAFF
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not current_user.is_staff:
-                abort(403)
-            if staff_roles and current_user.staff_role not in (*staff_roles, "superadmin"):
+            if not current_user.is_staff or current_user.staff_role not in allowed:
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.staff_roles = allowed  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

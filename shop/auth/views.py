@@ -14,6 +14,7 @@ from shop.cart_session import merge_at_login
 from shop.extensions import db, limiter
 from shop.forms import EmptyForm
 from shop.models import Role, User
+from shop.services import audit
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -48,6 +49,8 @@ def login():
         if user and check_password_hash(user.password_hash, form.password.data):
             login_user(user, remember=form.remember.data)
             merge_at_login(db.session, user.id)
+            if user.is_staff:
+                audit.record(db.session, user, "staff.login", "user", user.id)
             db.session.commit()
             flash(f"Welcome back, {user.name}.", "success")
             return redirect(_safe_next(request.args.get("next")))

@@ -20,13 +20,17 @@ from shop.models.enums import (
     OrderPaymentKind,
     OrderStatus,
     PaymentStatus,
+    PolicyStatus,
     Product,
     Role,
+    ServicingActionKind,
     StaffRole,
 )
 from shop.models.journal import JournalEntry, JournalTransaction
 from shop.models.loans import Loan, LoanInstallment, LoanPayment
 from shop.models.orders import Order, OrderLine, Payment, Refund, StripeEvent
+from shop.models.servicing import ServicingAction
+from shop.models.staff import StaffView
 from shop.models.users import Merchant, User
 
 __all__ = [
@@ -56,11 +60,15 @@ __all__ = [
     "OrderLine",
     "OrderStatus",
     "Payment",
+    "PolicyStatus",
     "PolicyVersion",
     "Refund",
     "Role",
     "Scene",
+    "ServicingAction",
+    "ServicingActionKind",
     "StaffRole",
+    "StaffView",
     "StripeEvent",
     "User",
     "utcnow",

@@ -50,3 +50,16 @@ for _statement in AUDIT_APPEND_ONLY_DDL:
     event.listen(
         AuditEntry.__table__, "after_create", DDL(_statement.replace("%", "%%")).execute_if(dialect="postgresql")
     )
+
+
+# SQLite has no trigger functions, but a trigger can still refuse (migration 0007 installs these).
+AUDIT_APPEND_ONLY_SQLITE_DDL = tuple(
+    f"""
+    CREATE TRIGGER IF NOT EXISTS audit_entries_no_{verb.lower()} BEFORE {verb} ON audit_entries
+    BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only ({verb} refused)'); END
+    """
+    for verb in ("UPDATE", "DELETE")
+)
+
+for _statement in AUDIT_APPEND_ONLY_SQLITE_DDL:
+    event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))

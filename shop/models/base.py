@@ -12,6 +12,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(at: datetime) -> datetime:
+    """A stored timestamp as an aware UTC datetime (SQLite hands them back naive)."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 # What the services take: a plain Session (scripts, tests) or Flask-SQLAlchemy's
 # request-scoped proxy (`db.session`), which forwards every Session method.
 DbSession: TypeAlias = Session | scoped_session[Any]

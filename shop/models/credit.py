@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.models.base import Model, utcnow
-from shop.models.enums import ApplicationStatus, DecisionOutcome, check_in
+from shop.models.enums import ApplicationStatus, DecisionOutcome, PolicyStatus, check_in
 
 if TYPE_CHECKING:
     from shop.models.users import User
@@ -38,6 +38,15 @@ class PolicyVersion(Model):
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: seeded or the CLI
+    activated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who activated it last
+
+    @property
+    def status(self) -> PolicyStatus:
+        """Derived, so it cannot drift: active now, active once (retired), or never (a draft)."""
+        if self.active:
+            return PolicyStatus.ACTIVE
+        return PolicyStatus.RETIRED if self.activated_at is not None else PolicyStatus.DRAFT
 
 
 class CreditApplication(Model):

@@ -75,6 +75,7 @@ class LoanPaymentKind(enum.StrEnum):
     NEXT = "next"
     AMOUNT = "amount"
     PAYOFF = "payoff"
+    OFFLINE = "offline"  # recorded by staff: a bank transfer or cheque received outside Stripe
 
 
 class Product(enum.StrEnum):
@@ -89,6 +90,23 @@ class Product(enum.StrEnum):
     PROMO_3 = "promo_3"
     PROMO_6 = "promo_6"
     PROMO_12 = "promo_12"
+
+
+class ServicingActionKind(enum.StrEnum):
+    """What a staff member did to a loan from the loan console."""
+
+    WAIVE_FEE = "waive_fee"
+    DEFER_INSTALLMENT = "defer_installment"
+    OFFLINE_PAYMENT = "offline_payment"
+    REVERSAL = "reversal"
+
+
+class PolicyStatus(enum.StrEnum):
+    """A stored policy version: a draft (never active), the active one, or retired (active once)."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    RETIRED = "retired"
 
 
 def check_in(column: str, values: type[enum.StrEnum], name: str | None = None) -> str:

@@ -5,15 +5,16 @@ pure decision pipeline (credit.engine) and store every stage of its result."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from credit.engine import Decision, decide, replay
-from credit.gates import ApplicantInput, is_correctable_decline
+from credit.gates import ApplicantInput
 from credit.offers import Cart as CreditCart
 from credit.offers import CartLine as CreditCartLine
-from credit.reasons import adverse_action_notice
+from credit.policy import Policy
+from credit.reasons import MAX_REASONS, REASON_TEXT, adverse_action_notice, principal_reasons
 from shop import pii
 from shop.models import (
     ApplicationStatus,
@@ -28,8 +29,11 @@ from shop.models import (
 from shop.models.base import DbSession
 from shop.services import policies
 from shop.services.applicant_records import RequestMeta, fraud_context, repayment_record
+from shop.services.decisions import REUSE_DAYS, correctable_decline, latest_decision
+from shop.services.errors import AlreadyDecided, StaffActionError
 
-__all__ = ["RequestMeta", "fraud_context", "repayment_record"]  # the records a decision reads, re-exported
+# The records a decision reads, and the shopper's reusable decision, re-exported.
+__all__ = ["REUSE_DAYS", "RequestMeta", "correctable_decline", "fraud_context", "latest_decision", "repayment_record"]
 
 CONSENT_VERSION = "consent-2026.1"
 CONSENT_TEXT = (
@@ -38,7 +42,6 @@ CONSENT_TEXT = (
     "to prevent fraud. I confirm the information is true and complete. I have read the privacy notice."
 )
 PROMO_TERMS = (3, 6, 12)
-REUSE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -182,65 +185,85 @@ def open_credit_account(s: DbSession, user: User, decision: CreditDecision) -> C
     return account
 
 
-def _latest(s: DbSession, user: User, within_days: int) -> CreditDecision | None:
-    since = utcnow() - timedelta(days=within_days)
-    return s.scalars(
-        select(CreditDecision)
-        .join(CreditApplication)
-        .where(
-            CreditApplication.user_id == user.id,
-            CreditApplication.created_at >= since,
-            CreditDecision.outcome != DecisionOutcome.INCOMPLETE,
-        )
-        .order_by(CreditApplication.created_at.desc(), CreditApplication.id.desc())
-    ).first()
+def replay_decision(s: DbSession, row: CreditDecision, policy: Policy | None = None) -> Decision:
+    """Re-run a stored decision under the policy version that made it (or under `policy`: a simulation)."""
+    return replay(row.result["inputs"], policy or policies.by_version(s, row.policy_version))
 
 
-def _is_correctable(row: CreditDecision) -> bool:
-    return row.reviewed_at is None and is_correctable_decline(row.outcome, row.result.get("reason_codes", ()))
-
-
-def latest_decision(s: DbSession, user: User, within_days: int = REUSE_DAYS) -> CreditDecision | None:
-    """The shopper's most recent decision made in the last `within_days` days, reused
-    for their checkouts; a decline only on an input the form checks (a mistyped
-    date of birth) is not reused: the shopper corrects the application instead."""
-    row = _latest(s, user, within_days)
-    return None if row is not None and _is_correctable(row) else row
-
-
-def correctable_decline(s: DbSession, user: User, within_days: int = REUSE_DAYS) -> CreditDecision | None:
-    """The shopper's latest decision when it is a decline they may correct."""
-    row = _latest(s, user, within_days)
-    return row if row is not None and _is_correctable(row) else None
-
-
-def replay_decision(s: DbSession, row: CreditDecision) -> Decision:
-    """Re-run a stored decision under the policy version that made it."""
-    return replay(row.result["inputs"], policies.by_version(s, row.policy_version))
-
-
-def review(s: DbSession, application_id: int, approve: bool, reason: str, reviewer: str) -> CreditDecision:
+def review(
+    s: DbSession,
+    application_id: int,
+    approve: bool,
+    reason: str,
+    reviewer: str,
+    *,
+    tier: str | None = None,
+    line_cents: int | None = None,
+    decline_codes: tuple[str, ...] = (),
+) -> CreditDecision:
     """A reviewer's decision on a referred application (see shop.services.holds.finish_review
-    for what happens to the held order)."""
+    for what happens to the held order).
+
+    Approving confirms a tier and a line (by default what the engine computed);
+    declining gives up to four reason codes for the adverse action notice (by
+    default the typed reason).  The decision is claimed with one conditional
+    UPDATE, so of two reviewers deciding at once exactly one wins; the other
+    gets AlreadyDecided."""
     application = s.get(CreditApplication, application_id)
     if application is None or application.decision is None:
         raise LookupError(f"no application {application_id}")
     row = application.decision
-    if row.outcome != DecisionOutcome.REFERRED or row.reviewed_at is not None:
-        raise ValueError(f"application {application_id} is {row.outcome}, not awaiting review")
-    row.reviewed_by, row.review_reason, row.reviewed_at = reviewer, reason, utcnow()
     if approve:
-        line = _referred_line(row)
-        row.outcome, row.credit_line_cents = DecisionOutcome.APPROVED, line
+        terms = _confirmed_terms(s, row, tier, line_cents)
+    else:
+        reasons = _decline_reasons(decline_codes, reason)
+    _claim(s, row, reviewer, reason)
+    if approve:
+        row.outcome, (row.tier, row.credit_line_cents) = DecisionOutcome.APPROVED, terms
         application.status = ApplicationStatus.APPROVED
         open_credit_account(s, application.user, row)
     else:
         row.outcome = application.status = DecisionOutcome.DECLINED
-        row.adverse_action_notice = adverse_action_notice(
-            "declined", (reason,), utcnow().date(), application.legal_name
-        )
+        row.adverse_action_notice = adverse_action_notice("declined", reasons, utcnow().date(), application.legal_name)
     s.flush()
     return row
+
+
+def _claim(s: DbSession, row: CreditDecision, reviewer: str, reason: str) -> None:
+    claimed = s.execute(
+        update(CreditDecision)
+        .where(
+            CreditDecision.id == row.id,
+            CreditDecision.outcome == DecisionOutcome.REFERRED,
+            CreditDecision.reviewed_at.is_(None),
+        )
+        .values(reviewed_by=reviewer, review_reason=reason, reviewed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    s.refresh(row)
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for UPDATE
+        who = f" by {row.reviewed_by}" if row.reviewed_by else ""
+        raise AlreadyDecided(
+            f"application {row.application_id} was already decided{who}: it is {row.outcome}, not awaiting review"
+        )
+
+
+def _confirmed_terms(s: DbSession, row: CreditDecision, tier: str | None, line: int | None) -> tuple[str, int]:
+    """The tier and line a reviewer confirms: a tier of the deciding policy, a line up to its maximum."""
+    tier = tier or row.tier
+    rule = next((t for t in policies.by_version(s, row.policy_version).tiers if t.tier == tier), None)
+    if rule is None:
+        raise StaffActionError("Choose a risk tier for this application.")
+    line = _referred_line(row) if line is None else line
+    if not 0 < line <= rule.max_line_cents:
+        raise StaffActionError(f"The credit line must be above zero and at most tier {tier}'s maximum.")
+    return rule.tier, line
+
+
+def _decline_reasons(codes: tuple[str, ...], reason: str) -> tuple[str, ...]:
+    if len(codes) > MAX_REASONS or any(code not in REASON_TEXT for code in codes):
+        raise StaffActionError(f"Choose at most {MAX_REASONS} reasons from the list.")
+    return principal_reasons(codes) if codes else (reason,)
 
 
 def _referred_line(row: CreditDecision) -> int:

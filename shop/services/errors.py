@@ -35,3 +35,12 @@ class AlreadyPlaced(Exception):
 
 class CreditError(CheckoutError):
     """An anticipated pay-over-time failure; the message is for the shopper."""
+
+
+class StaffActionError(CheckoutError, ValueError):
+    """An anticipated failure of a staff action (already decided, nothing to waive...);
+    the message is for the staff member.  A ValueError too, so the CLI reports it as before."""
+
+
+class AlreadyDecided(StaffActionError):
+    """Another reviewer decided this application first."""

@@ -16,7 +16,7 @@ from shop.models import (
     utcnow,
 )
 from shop.models.base import DbSession
-from shop.services import orders
+from shop.services import audit, orders
 from shop.services.applications import review
 
 HOLD_HOURS = 48  # stock held for an order awaiting credit review
@@ -63,15 +63,42 @@ def release_order(s: DbSession, order: Order) -> None:
     s.flush()
 
 
-def finish_review(s: DbSession, application_id: int, approve: bool, reason: str, reviewer: str) -> CreditDecision:
-    """Record a reviewer's decision; a decline cancels the held order and releases its stock."""
+def finish_review(
+    s: DbSession,
+    application_id: int,
+    approve: bool,
+    reason: str,
+    reviewer: str,
+    *,
+    actor: User | None = None,
+    tier: str | None = None,
+    line_cents: int | None = None,
+    decline_codes: tuple[str, ...] = (),
+) -> CreditDecision:
+    """Record a reviewer's decision (the staff portal and `flask credit review` both
+    come here) and audit it; a decline cancels the held order and releases its stock,
+    an approval leaves it waiting for the shopper to choose an offer."""
 
-    decision = review(s, application_id, approve, reason, reviewer)
+    decision = review(
+        s, application_id, approve, reason, reviewer, tier=tier, line_cents=line_cents, decline_codes=decline_codes
+    )
     if not approve:
         for order in s.scalars(
             select(Order).filter_by(credit_application_id=application_id, status=OrderStatus.AWAITING_CREDIT_REVIEW)
         ):
             release_order(s, order)
+    audit.record(
+        s,
+        actor,
+        "application.approve" if approve else "application.decline",
+        "application",
+        application_id,
+        reason=reason,
+        detail={"reviewer": reviewer, "tier": decision.tier, "line_cents": decision.credit_line_cents}
+        if approve
+        else {"reviewer": reviewer, "reason_codes": list(decline_codes)},
+        customer_id=decision.application.user_id,
+    )
     return decision
 
 

@@ -16,6 +16,12 @@ Accounts (normal side):
 | interest_income          | credit | interest paid by shoppers                        |
 | fee_income               | credit | fees paid by shoppers                            |
 | shopper_refund_payable   | credit | money owed back to a shopper (overpaid refund)   |
+| bank                     | debit  | money received outside Stripe (offline payments) |
+| fee_waiver_expense       | debit  | fees staff waived (the fee is recognised as       |
+|                          |        | income and written off in the same transaction)  |
+
+A mistaken transaction is never deleted: `reverse` posts its compensating
+transaction (every leg on the other side).
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ ACCOUNTS = (
     "interest_income",
     "fee_income",
     "shopper_refund_payable",
+    "bank",
+    "fee_waiver_expense",
 )
 
 
@@ -98,6 +106,12 @@ def post(
     s.add(txn)
     s.flush()
     return txn
+
+
+def reverse(s: DbSession, txn: JournalTransaction, *, posted_on: date, memo: str = "") -> JournalTransaction:
+    """The compensating transaction of `txn`: the same legs on the other side."""
+    legs = [Leg(e.account, e.credit_cents, e.debit_cents, e.loan_id, e.user_id, e.merchant_id) for e in txn.entries]
+    return post(s, "reversal", legs, posted_on=posted_on, loan_id=txn.loan_id, order_id=txn.order_id, memo=memo[:200])
 
 
 def _balance(s: DbSession, account: str, **where) -> int:

@@ -9,7 +9,7 @@ import json
 from sqlalchemy import select, update
 
 from credit.policy import DEFAULT_POLICY, Policy
-from shop.models import PolicyVersion, utcnow
+from shop.models import PolicyVersion, User, utcnow
 from shop.models.base import DbSession
 
 _PARSED: dict[tuple[str, str], Policy] = {}
@@ -51,19 +51,24 @@ def by_version(s: DbSession, version: str) -> Policy:
     return as_policy(row)
 
 
-def add_version(s: DbSession, document: dict, activate: bool = False) -> PolicyVersion:
+def add_version(s: DbSession, document: dict, activate: bool = False, created_by: User | None = None) -> PolicyVersion:
     """Store a new version (validated); optionally make it the active one."""
     Policy.from_dict(document)
-    row = PolicyVersion(version=document["version"], document=document)
+    row = PolicyVersion(
+        version=document["version"], document=document, created_by_id=created_by.id if created_by else None
+    )
     s.add(row)
     s.flush()
     if activate:
-        activate_version(s, row.version)
+        activate_version(s, row.version, by=created_by)
     return row
 
 
-def activate_version(s: DbSession, version: str) -> None:
-    s.execute(update(PolicyVersion).values(active=False))
+def activate_version(s: DbSession, version: str, by: User | None = None) -> PolicyVersion:
+    """Make `version` the active policy; the one active before is retired (kept for replay)."""
     row = s.scalars(select(PolicyVersion).filter_by(version=version)).one()
-    row.active, row.activated_at = True, utcnow()
+    s.execute(update(PolicyVersion).values(active=False))
+    s.refresh(row)
+    row.active, row.activated_at, row.activated_by_id = True, utcnow(), by.id if by else None
     s.flush()
+    return row

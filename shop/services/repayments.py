@@ -10,7 +10,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from credit.errors import CreditInputError
 from credit.interest import PaymentAllocation, PayoffQuote, amount_due_cents, apply_payment
 from credit.interest import payoff_quote as quote_of
 from shop.formatting import format_money
@@ -83,11 +82,39 @@ def record_repayment(
     )
     if charge.status != "succeeded":
         raise payments.PaymentError("Your bank asked for authentication; please try another card.")
-    allocation, new = apply_payment(state_of(loan), amount, today)
-    write_payment(s, loan, allocation, new)
-    payment = post_payment(s, loan, _parts(allocation), charge, kind, key, today)
+    payment = apply_money(s, loan, charge, kind, key, today)
     s.flush()
     return Receipt(payment, payment.allocation)
+
+
+@dataclass(frozen=True)
+class Received:
+    """Money received outside Stripe (staff record an offline payment)."""
+
+    amount_cents: int
+    payment_intent_id: str | None = None
+
+
+def apply_money(
+    s: DbSession,
+    loan: Loan,
+    received: payments.ChargeResult | Received,
+    kind: str,
+    key: str,
+    today: date,
+    *,
+    cash_account: str = "cash",
+) -> LoanPayment:
+    """Apply money received on `today` to the loan (credit.interest: fees, interest
+    accrued to the day, principal), write the rows and post the journal."""
+    allocation, new = apply_payment(state_of(loan), received.amount_cents, today)
+    write_payment(s, loan, allocation, new)
+    return post_payment(s, loan, _parts(allocation), received, kind, key, today, cash_account=cash_account)
+
+
+def check_amount(loan: Loan, kind: str, amount_cents: int | None, today: date) -> int:
+    """The amount a payment of `kind` takes today (CreditError when it cannot be applied)."""
+    return _amount_for(loan, kind, amount_cents, today)
 
 
 def _paid_with_key(s: DbSession, key: str) -> LoanPayment | None:
@@ -122,7 +149,15 @@ def _parts(allocation: PaymentAllocation) -> dict[str, int]:
 
 
 def post_payment(
-    s: DbSession, loan: Loan, parts: dict[str, int], charge: payments.ChargeResult, kind: str, key: str, today: date
+    s: DbSession,
+    loan: Loan,
+    parts: dict[str, int],
+    charge: payments.ChargeResult | Received,
+    kind: str,
+    key: str,
+    today: date,
+    *,
+    cash_account: str = "cash",
 ) -> LoanPayment:
     """The journal transaction of a payment (cash in; principal, interest and
     fees out of the loan) and its LoanPayment row."""
@@ -132,7 +167,7 @@ def post_payment(
         s,
         f"repayment_{kind}",
         [
-            ledger.debit("cash", principal + interest + fees),
+            ledger.debit(cash_account, principal + interest + fees),
             ledger.credit("loan_receivable", principal, **ids),
             ledger.credit("interest_income", interest, **ids),
             ledger.credit("fee_income", fees, **ids),
@@ -172,7 +207,3 @@ def record_down_payment(s: DbSession, loan: Loan, charge: payments.ChargeResult,
 
 def set_autopay(loan: Loan, on: bool) -> None:
     loan.autopay = on
-
-
-def refuse_bad_amount(error: CreditInputError) -> CreditError:
-    return CreditError(f"That amount cannot be applied: {error}")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from credit.errors import CreditInputError
 from credit.interest import LoanState, accrued_interest, apply_payment, open_loan, payoff_quote, remaining_schedule
 from credit.schedule import Installment, level_payment_schedule, pay_in_4_schedule, promo_schedule
-from credit.servicing import accrued_interest_cents, apply_refund, defer_installment, reamortize
+from credit.servicing import accrued_interest_cents, apply_refund, defer_installment, reamortize, waivable_fee_cents
 
 START = date(2024, 1, 15)
 RATE = Decimal("0.12")
@@ -251,3 +251,13 @@ def test_deferral_moves_dates_one_month_and_keeps_the_day_of_month(
     expected = [row.due_on for row in schedule[number:]]
     assert later[:-1] == expected
     assert all(isinstance(row, Installment) for row in moved)
+
+
+@pytest.mark.parametrize(("fee", "paid", "waived"), [(1500, 0, 1500), (1500, 500, 1000), (1500, 1500, 0), (0, 0, 0)])
+def test_a_fee_waiver_forgives_the_unpaid_part_of_the_fee(fee, paid, waived):
+    assert waivable_fee_cents(fee, paid) == waived
+
+
+def test_a_fee_waiver_refuses_a_fee_paid_beyond_itself():
+    with pytest.raises(CreditInputError):
+        waivable_fee_cents(1000, 1500)
