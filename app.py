@@ -68,6 +68,8 @@ def load_config(app: Flask) -> None:
         ADMIN_MONITOR_REVEALS_PER_DAY=int(env.get("ADMIN_MONITOR_REVEALS_PER_DAY", "5")),
         ADMIN_MONITOR_WORK_HOURS=env.get("ADMIN_MONITOR_WORK_HOURS", "7-19"),
         BABEL_LOCALE="en_US",
+        SMTP_URL=env.get("SMTP_URL", "smtp://127.0.0.1:8025"),
+        DEV_MAIL_DIR=env.get("DEV_MAIL_DIR"),  # set by `make run`: /dev/mail shows the local SMTP sink's mail
     )
 
 
@@ -125,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.auth.views import bp as auth_bp
     from shop.checkout.credit_views import bp as credit_checkout_bp
     from shop.checkout.views import bp as checkout_bp
+    from shop.collections.views import bp as collections_bp
     from shop.merchant.views import bp as merchant_bp
     from shop.storefront.views import bp as storefront_bp
     from shop.webhooks.views import bp as webhooks_bp
@@ -136,6 +139,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(merchant_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(collections_bp)
+    if app.config.get("DEV_MAIL_DIR") and not app.config.get("TESTING"):
+        from shop.devmail.views import bp as dev_mail_bp
+
+        app.register_blueprint(dev_mail_bp)
     app.register_blueprint(webhooks_bp)
 
 
@@ -221,6 +229,11 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(stripe_cli)
+    import shop.cli.run_day  # noqa: F401 - adds `flask credit run-day`
     from shop.cli.credit import credit_cli
+    from shop.cli.merchant import merchant_cli
+    from shop.cli.outbox import outbox_cli
 
     app.cli.add_command(credit_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(merchant_cli)

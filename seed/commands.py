@@ -22,9 +22,14 @@ def demo(if_empty: bool) -> None:
     if if_empty and db.session.scalar(select(func.count(Listing.id))):
         click.echo("demo data already present")
         return
+    from werkzeug.security import generate_password_hash
+
+    from seed.demo import DEMO_PASSWORD
     from seed.demo_credit import seed_lending_demo
+    from seed.merchant_demo import seed_merchant_activity
 
     created = seed_demo(db.session, current_app.config["MEDIA_DIR"])
     created |= seed_lending_demo(db.session)  # the staff portal's queue and loan list
+    created["merchant demo orders"] = seed_merchant_activity(db.session, generate_password_hash(DEMO_PASSWORD))
     db.session.commit()
     click.echo("created " + ", ".join(f"{n} {k}" for k, n in created.items()))

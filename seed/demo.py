@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from seed.images import listing_svg
-from shop.models import Listing, Merchant, Scene, User
+from shop.models import Listing, Merchant, MerchantStatus, Scene, User
 
 DEMO_PASSWORD = "installmall-demo"
 
@@ -121,7 +121,9 @@ def seed_demo(s: Session, media_dir: str | Path, password_hash: str | None = Non
         created["scenes"] += new
     merchants = {}
     for slug, name, description in MERCHANTS:
-        merchants[slug], new = _get_or_create(s, Merchant, {"slug": slug}, name=name, description=description)
+        merchants[slug], new = _get_or_create(
+            s, Merchant, {"slug": slug}, name=name, description=description, status=MerchantStatus.APPROVED
+        )
         created["merchants"] += new
     images = Path(media_dir) / "listings"
     images.mkdir(parents=True, exist_ok=True)

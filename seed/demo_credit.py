@@ -19,7 +19,7 @@ from werkzeug.security import generate_password_hash
 from seed.demo import DEMO_PASSWORD
 from shop.models import CreditAccount, Listing, Loan, User, utcnow
 from shop.models.base import DbSession
-from shop.services import applications, holds, loans, orders, repayments, servicing_actions
+from shop.services import applications, holds, ledger, loans, orders, repayments, servicing_actions
 
 # (e-mail, name, SKU, billing region, hours since applying) — billing CA, shipping IL: referred for review
 REFERRED = [
@@ -126,7 +126,19 @@ def seed_loans(s: DbSession, password_hash: str, today: date | None = None) -> i
         loan = _book(s, user, n, sku, today - timedelta(days=days_ago))
         if state == "past_due":
             overdue = next(i for i in loan.installments if i.due_on < today and not i.is_paid)
-            overdue.fee_cents = LATE_FEE_CENTS  # a late fee, as servicing assesses it
+            overdue.fee_cents = LATE_FEE_CENTS  # a late fee, booked as the daily run assesses it
+            ids = {"loan_id": loan.id, "user_id": loan.user_id}
+            ledger.post(
+                s,
+                "late_fee",
+                [
+                    ledger.debit("late_fee_receivable", LATE_FEE_CENTS, **ids),
+                    ledger.credit("late_fee_income", LATE_FEE_CENTS),
+                ],
+                posted_on=today,
+                loan_id=loan.id,
+                memo=f"{loan.number}: late fee (demo)",
+            )
         elif state == "paid_off":
             payoff = repayments.payoff_quote(loan, today).total_cents
             servicing_actions.record_offline_payment(

@@ -22,7 +22,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.support import databases as dbs
-from tests.support import servers
+from tests.support import mail, servers
 from tests.support.web import AuthActions, Shopper, csrf_token
 
 
@@ -53,6 +53,13 @@ def stripe_base(stripe_server):
     """The local Stripe server, emptied for this test (tests that use Stripe ask for it)."""
     servers.reset_stripe(stripe_server)
     return stripe_server
+
+
+@pytest.fixture
+def smtp_inbox():
+    """A real SMTP server (aiosmtpd) on a free loopback port; its received messages."""
+    with mail.smtp_server() as inbox:
+        yield inbox
 
 
 # --- databases -------------------------------------------------------------

@@ -17,8 +17,8 @@ from shop.card_payments import commit_or_refund, resolve_card
 from shop.extensions import db
 from shop.formatting import format_money
 from shop.gateways import stripe as payments
-from shop.models import Loan, LoanPayment, LoanStatus, utcnow
-from shop.services import accounts, ledger, loan_status, repayments
+from shop.models import Loan, LoanPayment, LoanServicing, LoanStatus, utcnow
+from shop.services import accounts, ledger, loan_status, refunds, repayments
 from shop.services.credit_accounts import account_of, available_credit_cents
 from shop.services.errors import CreditError
 
@@ -32,7 +32,7 @@ def _own_loan(number: str) -> Loan:
 
 
 def _rows(loan: Loan, today) -> list[dict]:
-    balance = loan.financed_cents + loan.down_payment_cents
+    balance = sum(i.principal_cents for i in loan.installments)  # what is scheduled now (after refunds, prepayments)
     rows = []
     for i in loan.installments:
         balance -= i.principal_cents
@@ -78,6 +78,8 @@ def loan(number: str):
         due=loan_status.due_summary(loan, today),
         principal_cents=ledger.loan_principal_cents(db.session, loan.id),
         autopay_form=AutopayForm(data={"autopay": "off" if loan.autopay else "on"}),
+        servicing=db.session.get(LoanServicing, loan.id),
+        merchant_refunds=refunds.refunds_of_loan(db.session, loan),
     )
 
 

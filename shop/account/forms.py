@@ -8,8 +8,9 @@ from wtforms import (
     DecimalField,
     HiddenField,
     RadioField,
+    TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class RepaymentForm(FlaskForm):
@@ -30,3 +31,10 @@ class AutopayForm(FlaskForm):
     """The one autopay field is the state asked for ("on" or "off"), set by the view."""
 
     autopay = HiddenField(validators=[DataRequired(), AnyOf(["on", "off"])])
+
+
+class HardshipForm(FlaskForm):
+    reason = TextAreaField("What happened?", validators=[DataRequired(), Length(max=2000)])
+    can_pay = DecimalField(
+        "What can you pay each month? (USD)", places=2, validators=[InputRequired(), NumberRange(min=0)]
+    )

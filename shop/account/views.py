@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from shop.extensions import db
 from shop.security import role_required
-from shop.services import accounts, orders
+from shop.services import accounts, merchant_orders, orders
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -30,7 +30,9 @@ def order_list():
 @login_required
 def order_detail(number: str):
     order = orders.order_of(db.session, current_user, number) or abort(404)
-    return render_template("account/order.html", order=order, loan=accounts.loan_of_order(db.session, order))
+    shipments = merchant_orders.shipments_of(db.session, order)
+    loan = accounts.loan_of_order(db.session, order)
+    return render_template("account/order.html", order=order, loan=loan, shipments=shipments)
 
 
-from shop.account import credit_views  # noqa: E402, F401  (registers the credit account's routes on bp)
+from shop.account import credit_views, hardship  # noqa: E402, F401  (credit account, hardship and notices routes on bp)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -58,6 +59,12 @@ class Listing(Model):
 
     merchant: Mapped[Merchant] = relationship(back_populates="listings")
     scene: Mapped[Scene] = relationship(back_populates="listings")
+    promos: Mapped[list[ListingPromo]] = relationship(
+        back_populates="listing", cascade="all, delete-orphan", order_by="ListingPromo.months"
+    )
+    photos: Mapped[list[ListingPhoto]] = relationship(
+        back_populates="listing", cascade="all, delete-orphan", order_by="ListingPhoto.position"
+    )
 
     __table_args__ = (
         CheckConstraint("price_cents > 0", name="price_positive"),
@@ -67,3 +74,51 @@ class Listing(Model):
     @property
     def is_purchasable(self) -> bool:
         return self.active and self.stock > 0
+
+    @property
+    def promo_terms(self) -> tuple[int, ...]:
+        """The 0 % promotion terms (months) the merchant funds on this listing.
+
+        Per-term opt-ins live in `promos`; a listing from before them (the
+        `promo_opt_in` flag set, no rows) offers every term."""
+        if self.promos:
+            return tuple(p.months for p in self.promos)
+        return PROMO_TERMS if self.promo_opt_in else ()
+
+
+PROMO_TERMS = (3, 6, 12)  # the promotion terms the policy's catalog knows (promo_3/6/12)
+
+
+class ListingPromo(Model):
+    """A merchant-funded 0 % promotion a listing offers, one row per term."""
+
+    __tablename__ = "listing_promos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    months: Mapped[int] = mapped_column(Integer)
+
+    listing: Mapped[Listing] = relationship(back_populates="promos")
+
+    __table_args__ = (
+        UniqueConstraint("listing_id", "months", name="uq_listing_promos_listing_months"),
+        CheckConstraint("months IN (3, 6, 12)", name="months_offered"),
+    )
+
+
+class ListingPhoto(Model):
+    """A listing photo, decoded and re-encoded (shop/services/media.py): a display
+    size and a thumbnail under MEDIA_DIR, paths relative to it."""
+
+    __tablename__ = "listing_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    display_path: Mapped[str] = mapped_column(String(255))
+    thumb_path: Mapped[str] = mapped_column(String(255))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    listing: Mapped[Listing] = relationship(back_populates="photos")

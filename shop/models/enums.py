@@ -109,6 +109,105 @@ class PolicyStatus(enum.StrEnum):
     RETIRED = "retired"
 
 
+class DelinquencyStage(enum.StrEnum):
+    """Days past due buckets (credit.delinquency.STAGES)."""
+
+    CURRENT = "current"
+    DPD_1_30 = "dpd_1_30"
+    DPD_31_60 = "dpd_31_60"
+    DPD_61_90 = "dpd_61_90"
+    DPD_90_PLUS = "dpd_90_plus"
+
+
+class CreditLineEventKind(enum.StrEnum):
+    FREEZE = "freeze"
+    UNFREEZE = "unfreeze"
+    RAISE = "raise"
+
+
+class NoticeKind(enum.StrEnum):
+    REMINDER = "reminder"
+    RECEIPT = "receipt"
+    PAST_DUE = "past_due"
+    AUTOPAY_FAILED = "autopay_failed"
+    AUTOPAY_PAUSED = "autopay_paused"
+    LATE_FEE = "late_fee"
+    CHARGED_OFF = "charged_off"
+    HARDSHIP_DECISION = "hardship_decision"
+    RELIEF = "relief"
+    LINE_CHANGE = "line_change"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class ContactChannel(enum.StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    SMS = "sms"
+    LETTER = "letter"
+
+
+class ContactOutcome(enum.StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    LEFT_MESSAGE = "left_message"
+    PROMISED = "promised_to_pay"
+    REFUSED = "refused"
+    WRONG_NUMBER = "wrong_number"
+
+
+class PromiseStatus(enum.StrEnum):
+    PENDING = "pending"
+    KEPT = "kept"
+    BROKEN = "broken"
+
+
+class HardshipStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    GRANTED = "granted"
+    DECLINED = "declined"
+
+
+class HardshipRemedy(enum.StrEnum):
+    FEE_WAIVER = "fee_waiver"
+    DEFERRAL = "deferral"
+    REAMORTIZATION = "reamortization"
+
+
+class ReliefStatus(enum.StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class ReliefEffectKind(enum.StrEnum):
+    FEES_WAIVED = "fees_waived"
+    FEE_PAUSED = "fee_paused"
+    DEFERRED = "deferred"
+    CONTACT_PAUSED = "contact_paused"
+
+
+class MerchantStatus(enum.StrEnum):
+    """A merchant signs up pending; staff approve (its listings become visible) or reject it."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class MerchantRefundKind(enum.StrEnum):
+    REFUND = "refund"  # lines (or units) refunded, e.g. after a return
+    CANCEL = "cancel"  # cancelled before shipment: stock released
+
+
+class SettlementLineKind(enum.StrEnum):
+    SALE = "sale"
+    REFUND = "refund"
+
+
 def check_in(column: str, values: type[enum.StrEnum], name: str | None = None) -> str:
     """SQL for a CHECK constraint: `column` holds one of the enum's values."""
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"

@@ -15,7 +15,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.models.base import Model, utcnow
-from shop.models.enums import Role, StaffRole, check_in
+from shop.models.enums import MerchantStatus, Role, StaffRole, check_in
+from shop.pii import Encrypted
 
 if TYPE_CHECKING:
     from shop.models.catalog import Listing
@@ -70,6 +71,20 @@ class Merchant(Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Onboarding: pending until staff approve it; only approved merchants' listings are in the store.
+    status: Mapped[str] = mapped_column(String(16), default=MerchantStatus.PENDING)
+    contact_name: Mapped[str] = mapped_column(String(120), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    payout_details: Mapped[str] = mapped_column(Encrypted, default="")  # bank details as text, encrypted at rest
+    review_reason: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (CheckConstraint(check_in("status", MerchantStatus), name="status_known"),)
 
     users: Mapped[list[User]] = relationship(back_populates="merchant")
     listings: Mapped[list[Listing]] = relationship(back_populates="merchant")
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == MerchantStatus.APPROVED

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from shop.models import CreditAccount, Loan, Order, User
+from shop.models import CreditAccount, Loan, Order, OutboxMessage, User
 from shop.models.base import DbSession
+from shop.services import notices
 from shop.services.credit_accounts import account_of, available_credit_cents
 from shop.services.orders import orders_of
 
 RECENT_ORDERS = 5
+RECENT_NOTICES = 3
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class AccountSummary:
     account: CreditAccount | None
     available_cents: int
     loans: list[Loan]
+    notices: list[tuple[OutboxMessage, str]]  # the latest notices sent to the shopper, with their subjects
 
 
 def loans_of(s: DbSession, user: User) -> list[Loan]:
@@ -38,6 +41,7 @@ def summary(s: DbSession, user: User) -> AccountSummary:
         account=account,
         available_cents=available_credit_cents(s, account) if account else 0,
         loans=loans_of(s, user),
+        notices=[(m, notices.render(s, m).subject) for m in notices.notices_of(s, user.id, limit=RECENT_NOTICES)],
     )
 
 

@@ -62,12 +62,10 @@ class ApplicationData:
 
 
 def credit_cart(lines: list[tuple[Listing, int]]) -> CreditCart:
-    """The engine's view of a cart: scene, line total and promo opt-ins per line."""
+    """The engine's view of a cart: scene, line total and the promotion terms each line's merchant funds."""
     return CreditCart(
         tuple(
-            CreditCartLine(
-                listing.scene.slug, listing.price_cents * quantity, PROMO_TERMS if listing.promo_opt_in else ()
-            )
+            CreditCartLine(listing.scene.slug, listing.price_cents * quantity, listing.promo_terms)
             for listing, quantity in lines
         )
     )

@@ -7,14 +7,24 @@ from dataclasses import dataclass
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
-from shop.models import Listing, Scene
+from shop.models import Listing, Merchant, MerchantStatus, Scene
+
+
+def approved_merchant_ids() -> Select:
+    return select(Merchant.id).where(Merchant.status == MerchantStatus.APPROVED)
+
+
+def is_visible(listing: Listing) -> bool:
+    """A shopper sees an active listing of an approved merchant (a pending
+    merchant prepares listings that nobody else sees yet)."""
+    return listing.active and listing.merchant.status == MerchantStatus.APPROVED
 
 
 def visible_listings() -> Select:
-    """Active listings, newest first, with merchant and scene loaded."""
+    """Active listings of approved merchants, newest first, with merchant and scene loaded."""
     return (
         select(Listing)
-        .where(Listing.active.is_(True))
+        .where(Listing.active.is_(True), Listing.merchant_id.in_(approved_merchant_ids()))
         .options(joinedload(Listing.merchant), joinedload(Listing.scene))
         .order_by(Listing.stock == 0, Listing.id)
     )

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from shop.models import CreditAccount, User
 from shop.models.base import DbSession
 from shop.services import ledger
+from shop.services.credit_signals import is_frozen
 from shop.services.errors import CreditError
 
 
@@ -15,6 +16,9 @@ def account_of(s: DbSession, user: User) -> CreditAccount | None:
 
 
 def available_credit_cents(s: DbSession, account: CreditAccount) -> int:
+    """The line minus open principal; 0 while a loan is past due (frozen, see credit_signals)."""
+    if is_frozen(s, account.user_id):
+        return 0
     return max(account.credit_line_cents - ledger.open_principal_cents(s, account.user_id), 0)
 
 

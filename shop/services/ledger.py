@@ -14,7 +14,15 @@ Accounts (normal side):
 | merchant_discount_income | credit | the merchant discount we keep                    |
 | promo_subsidy_income     | credit | the extra discount merchants pay for 0 % promos  |
 | interest_income          | credit | interest paid by shoppers                        |
-| fee_income               | credit | fees paid by shoppers                            |
+| fee_income               | credit | other fees paid by shoppers                      |
+| late_fee_receivable      | debit  | late fees assessed and not yet paid              |
+| late_fee_income          | credit | late fees assessed (income when assessed)        |
+| fee_waivers              | debit  | late fees waived (hardship, relief): contra-income|
+| charge_off_expense       | debit  | principal and fees written off at charge-off     |
+
+A hardship plan that moves due dates or re-amortizes posts a restructuring
+transaction: the principal it covers leaves and re-enters loan_receivable
+(net zero per loan), so the journal shows when and how much was restructured.
 | shopper_refund_payable   | credit | money owed back to a shopper (overpaid refund)   |
 | bank                     | debit  | money received outside Stripe (offline payments) |
 | fee_waiver_expense       | debit  | fees staff waived (the fee is recognised as       |
@@ -46,6 +54,10 @@ ACCOUNTS = (
     "shopper_refund_payable",
     "bank",
     "fee_waiver_expense",
+    "late_fee_receivable",
+    "late_fee_income",
+    "fee_waivers",
+    "charge_off_expense",
 )
 
 
@@ -114,6 +126,21 @@ def reverse(s: DbSession, txn: JournalTransaction, *, posted_on: date, memo: str
     return post(s, "reversal", legs, posted_on=posted_on, loan_id=txn.loan_id, order_id=txn.order_id, memo=memo[:200])
 
 
+def post_in_batches(
+    s: DbSession, kind: str, groups: list[list[Leg]], *, posted_on: date, memo: str, per_transaction: int = 250
+) -> list[JournalTransaction]:
+    """Post balanced groups of legs (one group per loan) as transactions of at
+    most `per_transaction` groups, so a day's batch never makes one huge
+    transaction (the PostgreSQL balance trigger sums a transaction per row)."""
+    return [
+        post(
+            s, kind, [leg for group in groups[i : i + per_transaction] for leg in group], posted_on=posted_on, memo=memo
+        )
+        for i in range(0, len(groups), per_transaction)
+        if any(leg.debit_cents or leg.credit_cents for group in groups[i : i + per_transaction] for leg in group)
+    ]
+
+
 def _balance(s: DbSession, account: str, **where) -> int:
     """Debit-minus-credit balance of `account` filtered by entry columns."""
     stmt = select(func.coalesce(func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents), 0)).where(
@@ -170,12 +197,22 @@ def principal_by_loan(s: DbSession) -> dict[int, int]:
     return {loan_id: int(total) for loan_id, total in rows}
 
 
+def _balances_by_loan(s: DbSession, account: str) -> dict[int, int]:
+    rows = s.execute(
+        select(JournalEntry.loan_id, func.sum(JournalEntry.debit_cents - JournalEntry.credit_cents))
+        .where(JournalEntry.account == account, JournalEntry.loan_id.is_not(None))
+        .group_by(JournalEntry.loan_id)
+    ).all()
+    return {int(loan_id or 0): int(total) for loan_id, total in rows}
+
+
 def ledger_problems(s: DbSession) -> list[str]:
     """Everything `flask credit check-ledger` verifies; one line per mismatch, [] when clean.
 
     * every journal transaction balances;
     * per loan, the journal's loan_receivable balance equals the installments'
-      unpaid principal, is not negative, and is zero once the loan is paid off;
+      unpaid principal (zero once charged off), is not negative, and is zero once
+      the loan is paid off; its late_fee_receivable equals the installments' unpaid fees;
     * no loan_receivable entry lacks its loan;
     * per credit account, the line minus the open principal is not negative.
     """
@@ -196,9 +233,16 @@ def ledger_problems(s: DbSession) -> list[str]:
     if loose:
         problems.append(f"{loose} loan_receivable entries have no loan")
     journal = principal_by_loan(s)
+    fees = _balances_by_loan(s, "late_fee_receivable")
     for loan in s.scalars(select(Loan).options(selectinload(Loan.installments)).order_by(Loan.id)):
         booked = journal.get(loan.id, 0)
-        unpaid = sum(i.principal_cents - i.paid_principal_cents for i in loan.installments)
+        written_off = loan.status == LoanStatus.CHARGED_OFF
+        unpaid = 0 if written_off else sum(i.principal_cents - i.paid_principal_cents for i in loan.installments)
+        unpaid_fees = 0 if written_off else sum(i.fee_cents - i.paid_fee_cents for i in loan.installments)
+        if fees.get(loan.id, 0) != unpaid_fees:
+            problems.append(
+                f"loan {loan.number}: journal late fees {fees.get(loan.id, 0)} != unpaid fees {unpaid_fees}"
+            )
         if booked != unpaid:
             problems.append(
                 f"loan {loan.number}: journal principal {booked} != installments' unpaid principal {unpaid}"

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from shop.gateways import stripe as payments
 from shop.models import CardPaymentKind, Listing, Order, OrderLine, OrderStatus, Payment, PaymentStatus, User, utcnow
 from shop.models.base import DbSession
+from shop.services.catalog import approved_merchant_ids
 from shop.services.errors import AlreadyPlaced, CheckoutError, NeedsAuthentication, OutOfStock
 
 # the errors callers catch as orders.*
@@ -63,7 +64,12 @@ def take_stock(s: DbSession, lines: list[Line]) -> dict[int, Listing]:
     for line in sorted(lines, key=lambda ln: ln.listing_id):
         result = s.execute(
             update(Listing)
-            .where(Listing.id == line.listing_id, Listing.active.is_(True), Listing.stock >= line.quantity)
+            .where(
+                Listing.id == line.listing_id,
+                Listing.active.is_(True),
+                Listing.stock >= line.quantity,
+                Listing.merchant_id.in_(approved_merchant_ids()),
+            )
             .values(stock=Listing.stock - line.quantity)
             .execution_options(synchronize_session=False)
         )

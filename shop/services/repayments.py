@@ -16,7 +16,7 @@ from shop.formatting import format_money
 from shop.gateways import stripe as payments
 from shop.models import InstallmentKind, Loan, LoanInstallment, LoanPayment, LoanPaymentKind, LoanStatus, User, utcnow
 from shop.models.base import DbSession
-from shop.services import ledger
+from shop.services import ledger, notices
 from shop.services.credit_accounts import lock_account
 from shop.services.errors import CreditError
 from shop.services.loan_state import state_of, write_payment
@@ -170,7 +170,7 @@ def post_payment(
             ledger.debit(cash_account, principal + interest + fees),
             ledger.credit("loan_receivable", principal, **ids),
             ledger.credit("interest_income", interest, **ids),
-            ledger.credit("fee_income", fees, **ids),
+            ledger.credit("late_fee_receivable", fees, **ids),
         ],
         posted_on=today,
         loan_id=loan.id,
@@ -186,6 +186,9 @@ def post_payment(
         journal_transaction_id=txn.id,
     )
     s.add(payment)
+    notices.enqueue(
+        s, "receipt", loan.user_id, f"receipt:{key}", loan_id=loan.id, amount_cents=charge.amount_cents, on_date=today
+    )
     return payment
 
 

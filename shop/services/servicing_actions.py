@@ -174,7 +174,7 @@ def waive_fee(s: DbSession, staff: User, loan: Loan, number: int, reason: str, t
     txn = ledger.post(
         s,
         "fee_waiver",
-        [ledger.debit("fee_waiver_expense", cents, **ids), ledger.credit("fee_income", cents, **ids)],
+        [ledger.debit("fee_waivers", cents, **ids), ledger.credit("late_fee_receivable", cents, **ids)],
         posted_on=today,
         loan_id=loan.id,
         memo=f"{loan.number}: fee on installment {number} waived",

@@ -36,7 +36,7 @@ def test_autopay_collects_the_installment_due_and_only_once(app, shopper, auth, 
     session.expire_all()
     paid = session.get(Loan, loan.id)
     assert next(i for i in paid.installments if i.kind == "installment").is_paid
-    assert len([p for p in paid.payments if p.kind == "amount"]) == 1
+    assert len([p for p in paid.payments if p.kind == "next"]) == 1  # autopay pays what is due
 
 
 def test_autopay_off_or_a_declined_card_charges_nothing(app, shopper, auth, session, client, stripe_base):

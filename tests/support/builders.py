@@ -96,3 +96,18 @@ def assert_books_balance(s) -> None:
 
 def schedule_outstanding_cents(loan: Loan) -> int:
     return sum(i.principal_cents - i.paid_principal_cents for i in loan.installments)
+
+
+def servicing_loan(s, stripe_base: str, start_on: date, *, card: str = "4242424242424242", autopay: bool = False):
+    """A monthly_12 laptop loan booked on `start_on` (a past date, so the daily
+    run can walk the calendar up to today); autopay off unless asked."""
+    user = approved_shopper(s, today=start_on)
+    pm = saved_card(s, user, stripe_base, card)
+    loan = book(s, user, "VC-LTP-01", "monthly_12", pm, start_on)
+    loan.autopay = autopay
+    s.commit()
+    return user, loan, pm
+
+
+def first_installment(loan: Loan):
+    return next(i for i in loan.installments if i.kind == "installment")
