@@ -15,7 +15,7 @@ launch card instead of turning *incomplete*.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
@@ -45,6 +45,12 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "savings_band": tuple(SAVINGS_BANDS),
     "checking_band": tuple(CHECKING_BANDS),
 }
+# A decline on one of these alone came from an input the application form can
+# check (a typo in the date of birth): the shopper may correct it and apply
+# again instead of having the decline reused.
+FORM_CHECKABLE_DECLINES: frozenset[str] = frozenset({"under_age"})
+LEGAL_MIN_AGE_YEARS = 18  # the form refuses a younger applicant before anything is decided
+
 _NON_NEGATIVE_INTS = (
     "monthly_income_cents",
     "employment_months",
@@ -185,3 +191,18 @@ def run_gates(
             {"amount_cents": amount, "bounds_cents": list(bounds) if bounds else None},
         )
     return GateResult("pass", (), {"age_checked": True, "scene": scene})
+
+
+def is_correctable_decline(outcome: str, reason_codes: Sequence[str]) -> bool:
+    """True for a decline whose only reasons are inputs the form can check."""
+    return outcome == "declined" and bool(reason_codes) and set(reason_codes) <= FORM_CHECKABLE_DECLINES
+
+
+def is_valid_ssn(digits: str) -> bool:
+    """The shape of a number the SSA can issue: 9 digits, area not 000 or 666,
+    group not 00, serial not 0000.  Area 900-999 is left to the decision (those
+    are taxpayer IDs, which some applicants hold instead of an SSN)."""
+    if len(digits) != 9 or not digits.isdigit():
+        return False
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return area not in ("000", "666") and group != "00" and serial != "0000"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -12,8 +14,9 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from credit.gates import LEGAL_MIN_AGE_YEARS, age_on, is_valid_ssn
 from credit.money import to_minor_units
 from shop.forms import US_STATES
 from shop.services.applications import ApplicationData
@@ -70,12 +73,50 @@ CHECKING = [
 ]
 
 
+class BirthDateField(DateField):
+    """A date of birth: a date that cannot exist (30 February) is a field error in plain words."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as e:
+            raise ValueError("Enter a real date, like 1985-04-12.") from e
+
+
+def _check_date_of_birth(form, field) -> None:
+    """What the form can check before anything is decided or stored."""
+    born, today = field.data, datetime.now(UTC).date()
+    if born is None:
+        return
+    if born >= today:
+        raise ValidationError("Enter your date of birth: that date is not in the past.")
+    if born.year < today.year - 120:
+        raise ValidationError("Check the year of your date of birth.")
+    if age_on(born, today) < LEGAL_MIN_AGE_YEARS:
+        raise ValidationError(
+            f"You must be {LEGAL_MIN_AGE_YEARS} or older to apply for credit. "
+            "Check your date of birth if that is a typo."
+        )
+
+
+def _check_ssn(form, field) -> None:
+    digits = "".join(ch for ch in field.data or "" if ch.isdigit())
+    if len(digits) == 9 and not is_valid_ssn(digits):
+        raise ValidationError("That is not a Social Security number that can be issued; check the digits.")
+
+
 class CreditApplicationForm(FlaskForm):
     legal_name = StringField("Legal name", validators=[DataRequired(), Length(min=2, max=120)])
-    date_of_birth = DateField("Date of birth", validators=[DataRequired(message="Enter your date of birth.")])
+    date_of_birth = BirthDateField(
+        "Date of birth", validators=[InputRequired(message="Enter your date of birth."), _check_date_of_birth]
+    )
     national_id = StringField(
         "Social Security number",
-        validators=[DataRequired(), Regexp(r"^\d{3}-?\d{2}-?\d{4}$", message="Enter 9 digits, like 123-45-6789.")],
+        validators=[
+            DataRequired(),
+            Regexp(r"^\s*\d{3}[- ]?\d{2}[- ]?\d{4}\s*$", message="Enter 9 digits, like 123-45-6789."),
+            _check_ssn,
+        ],
     )
     monthly_income = DecimalField(
         "Monthly income before tax (USD)",

@@ -5,7 +5,7 @@ pure decision pipeline (credit.engine) and store every stage of its result."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select, update
 
@@ -30,9 +30,11 @@ from shop.models import (
 from shop.models.base import DbSession
 from shop.services import policies
 from shop.services.applicant_records import RequestMeta, fraud_context, repayment_record
+from shop.services.decisions import REUSE_DAYS, correctable_decline, latest_decision
 from shop.services.errors import AlreadyDecided, StaffActionError
 
-__all__ = ["RequestMeta", "fraud_context", "repayment_record"]  # the records a decision reads, re-exported
+# The records a decision reads, and the shopper's reusable decision, re-exported.
+__all__ = ["REUSE_DAYS", "RequestMeta", "correctable_decline", "fraud_context", "latest_decision", "repayment_record"]
 
 CONSENT_VERSION = "consent-2026.1"
 CONSENT_TEXT = (
@@ -41,7 +43,6 @@ CONSENT_TEXT = (
     "to prevent fraud. I confirm the information is true and complete. I have read the privacy notice."
 )
 PROMO_TERMS = (3, 6, 12)
-REUSE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -184,21 +185,6 @@ def open_credit_account(s: DbSession, user: User, decision: CreditDecision) -> C
     account.decision_id = decision.id
     s.flush()
     return account
-
-
-def latest_decision(s: DbSession, user: User, within_days: int = REUSE_DAYS) -> CreditDecision | None:
-    """The shopper's most recent decision made in the last `within_days` days."""
-    since = utcnow() - timedelta(days=within_days)
-    return s.scalars(
-        select(CreditDecision)
-        .join(CreditApplication)
-        .where(
-            CreditApplication.user_id == user.id,
-            CreditApplication.created_at >= since,
-            CreditDecision.outcome != DecisionOutcome.INCOMPLETE,
-        )
-        .order_by(CreditApplication.created_at.desc(), CreditApplication.id.desc())
-    ).first()
 
 
 def replay_decision(s: DbSession, row: CreditDecision, policy: Policy | None = None) -> Decision:

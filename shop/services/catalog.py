@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -28,8 +30,37 @@ def visible_listings() -> Select:
     )
 
 
-def in_scene(scene: Scene) -> Select:
-    return visible_listings().where(Listing.scene_id == scene.id)
+SORTS = {
+    "featured": (Listing.stock == 0, Listing.id),
+    "price_low": (Listing.price_cents, Listing.id),
+    "price_high": (Listing.price_cents.desc(), Listing.id),
+    "newest": (Listing.created_at.desc(), Listing.id.desc()),
+}
+
+
+@dataclass(frozen=True)
+class ListingFilter:
+    """What a scene page narrows and orders by (prices in cents, inclusive)."""
+
+    sort: str = "featured"
+    min_price_cents: int | None = None
+    max_price_cents: int | None = None
+    zero_percent: bool = False  # a merchant-funded 0% promotion is available
+    in_stock: bool = False
+
+
+def in_scene(scene: Scene, f: ListingFilter | None = None) -> Select:
+    f = f or ListingFilter()
+    stmt = visible_listings().where(Listing.scene_id == scene.id).order_by(None).order_by(*SORTS[f.sort])
+    if f.min_price_cents is not None:
+        stmt = stmt.where(Listing.price_cents >= f.min_price_cents)
+    if f.max_price_cents is not None:
+        stmt = stmt.where(Listing.price_cents <= f.max_price_cents)
+    if f.zero_percent:
+        stmt = stmt.where(Listing.promo_opt_in.is_(True), Listing.financing_eligible.is_(True))
+    if f.in_stock:
+        stmt = stmt.where(Listing.stock > 0)
+    return stmt
 
 
 def search(q: str) -> Select:

@@ -21,7 +21,7 @@ from shop.forms import EmptyForm
 from shop.models import Listing, Scene
 from shop.services import carts, catalog, offers
 from shop.services import media as media_types
-from shop.storefront.forms import AddToCartForm, CartQuantityForm
+from shop.storefront.forms import AddToCartForm, CartQuantityForm, SceneFilterForm
 
 bp = Blueprint("storefront", __name__)
 
@@ -44,8 +44,12 @@ def index():
 @bp.get("/scenes/<slug>")
 def scene(slug: str):
     scene = db.session.scalars(select(Scene).filter_by(slug=slug)).first() or abort(404)
-    page = _paginate(catalog.in_scene(scene))
-    return render_template("storefront/scene.html", scene=scene, page=page)
+    form = SceneFilterForm(request.args)
+    if not form.validate():
+        return render_template("storefront/scene.html", scene=scene, page=None, form=form, args={}), 400
+    page = _paginate(catalog.in_scene(scene, form.listing_filter()))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("storefront/scene.html", scene=scene, page=page, form=form, args=args)
 
 
 @bp.get("/search")
@@ -61,6 +65,17 @@ def listing(listing_id: int):
     if item is None or not catalog.is_visible(item):
         abort(404)
     return _listing_page(item, AddToCartForm())
+
+
+@bp.get("/privacy")
+def privacy():
+    """The privacy notice the credit application's consent refers to."""
+    return render_template("storefront/privacy.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(current_app.static_folder or "static", "favicon.svg", mimetype="image/svg+xml")
 
 
 @bp.get("/media/<path:filename>")
@@ -86,7 +101,7 @@ def _render_cart(status: int = 200):
         total_cents=carts.total_cents(lines),
         qty_form=CartQuantityForm(),
         empty_form=EmptyForm(),
-        teaser_cents=offers.teaser_cents(db.session, [(ln.listing, ln.quantity) for ln in lines]),
+        teaser=offers.teaser_for(db.session, [(ln.listing, ln.quantity) for ln in lines]),
     ), status
 
 
@@ -96,8 +111,8 @@ def cart():
 
 
 def _listing_page(item: Listing, form: AddToCartForm, status: int = 200):
-    teaser = offers.teaser_cents(db.session, [(item, 1)])
-    return render_template("storefront/listing.html", listing=item, form=form, teaser_cents=teaser), status
+    teaser = offers.teaser_for(db.session, [(item, 1)])
+    return render_template("storefront/listing.html", listing=item, form=form, teaser=teaser), status
 
 
 @bp.post("/cart/add/<int:listing_id>")

@@ -101,7 +101,7 @@ def test_a_reviewer_reveals_with_a_reason_and_approves_and_the_shopper_checks_ou
     assert staff.get_by_test_id("queue-empty").is_visible()
 
     page.goto("/checkout/credit")
-    page.get_by_test_id("offer-monthly_12").get_by_role("link", name="Choose this plan").click()
+    page.get_by_test_id("offer-monthly_12").get_by_role("link", name="Choose 12 monthly payments").click()
     page.get_by_role("heading", name="Review and sign").wait_for()
     page.get_by_label("I have read the loan agreement").check()
     page.get_by_label("Type your full legal name to sign").fill("Sam Shopper")

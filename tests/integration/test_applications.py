@@ -320,7 +320,7 @@ def test_the_device_cookie_links_accounts_and_a_fifth_application_from_one_devic
 
     other = _registered(app, stripe_base, session, "sibling@example.com")
     other.set_cookie("im_device", device)
-    assert apply_for_credit(other, national_id="400-00-0001").status_code == 302
+    assert apply_for_credit(other, national_id="400-10-0001").status_code == 302
     rows = _applications(app, session)
     assert [r.device_id for r in rows] == [device, device] and rows[0].user_id != rows[1].user_id
     assert rows[1].decision.result["inputs"]["fraud"]["device_applications"] == 1
