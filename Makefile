@@ -6,7 +6,7 @@ run:             ## install, migrate, seed and serve the shop with a local Strip
 test:            ## install what the tests need and run the whole suite
 	bash scripts/test.sh
 unit:            ## the pure credit tests only (fast)
-	.venv/bin/python -m pytest tests/unit -q
+	INSTALLMALL_TRAIN_PYTHON="$${INSTALLMALL_TRAIN_PYTHON:-$(CURDIR)/.venv-train/bin/python}" .venv/bin/python -m pytest tests/unit -q
 lint:            ## ruff format + check, mypy (strict on credit/), import-linter layer contracts
 	bash scripts/lint.sh
 bench:           ## run the benchmarks

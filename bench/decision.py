@@ -1,11 +1,14 @@
 """Benchmark the pure decision pipeline on synthetic applicants.
 
-    python bench/decision.py [--n 10000] [--seed 2026]
+    python bench/decision.py [--n 10000] [--seed 2026] [--policy 2026.3|2026.2|2026.1]
 
 Prints p50/p90/p99/max latency of ``credit.engine.decide`` (target: p99 under
 2 ms) and the approval / refer / decline rates, overall and per risk tier
 (the tier the score maps to, whatever the outcome). Deterministic: the same
-seed gives the same applicants and the same rates.
+seed gives the same applicants and the same rates. ``--policy`` picks a
+shipped policy version (default: the current one, 2026.3 on scorecard v2;
+2026.2 is the last on the launch card), so the two models compare on the
+same applicants.
 """
 
 from __future__ import annotations
@@ -25,11 +28,12 @@ from credit.behaviour import RepaymentRecord  # noqa: E402
 from credit.engine import ApplicantInput, decide  # noqa: E402
 from credit.fraud import FraudContext  # noqa: E402
 from credit.offers import Cart, CartLine  # noqa: E402
-from credit.policy import DEFAULT_POLICY, Policy  # noqa: E402
+from credit.policy import DEFAULT_POLICY, POLICY_2026_1, POLICY_2026_2, Policy  # noqa: E402
 
 TODAY = date(2026, 3, 1)
 SCENES = ["electronics", "home-appliances", "furniture", "travel", "education", "health-beauty"]
 REGIONS = ["CA", "TX", "NY", "FL", "IL", "WA", "GA", "IA"]  # IA is not served
+POLICIES = {d["version"]: d for d in (DEFAULT_POLICY, POLICY_2026_2, POLICY_2026_1)}
 
 
 def synthetic_applicant(rng: random.Random) -> tuple[ApplicantInput, FraudContext, RepaymentRecord | None, Cart]:
@@ -60,6 +64,7 @@ def synthetic_applicant(rng: random.Random) -> tuple[ApplicantInput, FraudContex
         consent_version="consent-2026.1" if rng.random() < 0.99 else None,
         requested_term_months=rng.choice([2, 3, 6, 12, 12, 24, 36]),
         existing_monthly_debt_cents=rng.choice([0, 0, 0, 15_000, 40_000, 90_000]),
+        checking_band=rng.choices(["480_plus", "under_480", "overdrawn", "none"], [40, 45, 10, 5])[0],
     )
     fraud = FraudContext(
         account_applications=rng.choices([0, 1, 2, 3], [85, 10, 3, 2])[0],
@@ -91,9 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="decision pipeline benchmark")
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--policy", choices=list(POLICIES), default=DEFAULT_POLICY["version"])
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
-    policy = Policy.from_dict(DEFAULT_POLICY)
+    policy = Policy.from_dict(POLICIES[args.policy])
     cases = [synthetic_applicant(rng) for _ in range(args.n)]
     for applicant, fraud, record, cart in cases[:50]:  # warm-up: load the scorecard
         decide(applicant, fraud, record, policy, cart, TODAY)
@@ -111,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - started
 
     latencies.sort()
-    print(f"decisions: {args.n} (seed {args.seed}, policy {policy.version}), wall {wall:.2f} s")
+    model = decision.model_version if cases else "-"
+    print(f"decisions: {args.n} (seed {args.seed}, policy {policy.version}, model {model}), wall {wall:.2f} s")
     print(
         f"latency us: p50 {percentile(latencies, 0.5)}  p90 {percentile(latencies, 0.9)}  "
         f"p99 {percentile(latencies, 0.99)}  max {latencies[-1]}  mean {statistics.fmean(latencies):.0f}"

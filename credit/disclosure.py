@@ -24,10 +24,24 @@ from typing import Final, NamedTuple
 
 from credit.apr import APR_PLACES, annual_percentage_rate, infer_unit_period
 from credit.errors import CreditInputError
-from credit.money import minor_digits, require_cents, round_decimal
+from credit.money import from_minor_units, minor_digits, require_cents, round_decimal
 from credit.schedule import KIND_DOWN_PAYMENT, Installment
 
-LATE_CHARGE_TEXT: Final = "If a payment is late, you may be charged a late fee as stated in your agreement."
+
+def late_charge_text(grace_days: int, fee_fixed_cents: int, fee_percent: Decimal, cap_cents: int) -> str:
+    """The late-charge term stated in full (1026.18(l)), not referred to: when the
+    fee is charged, how much, and its cap.  The figures are the servicing
+    policy's (grace days, the lesser of a fixed fee and a percent of the late
+    payment, a cap per loan); US dollars."""
+    return (
+        f"If a payment is more than {grace_days} days late, you will be charged a late fee of "
+        f"${from_minor_units(fee_fixed_cents):,} or {fee_percent}% of the late payment, whichever is less, "
+        f"and no more than ${from_minor_units(cap_cents):,} in late fees over the life of this loan."
+    )
+
+
+# The launch servicing policy's terms: a 10-day grace period, $10 or 5 %, at most $40 a loan.
+LATE_CHARGE_TEXT: Final = late_charge_text(10, 1000, Decimal("5"), 4000)
 PREPAYMENT_TEXT: Final = (
     "If you pay off early, you will not have to pay a penalty, and you pay interest only up to the day you pay off."
 )

@@ -37,7 +37,7 @@ from credit.offers import Cart, OfferTerms, eligible_terms
 from credit.policy import Policy
 from credit.reasons import adverse_action_notice, principal_reasons
 from credit.schedule import monthly_payment_cents
-from credit.scorecard import Scorecard, characteristics, default_scorecard
+from credit.scorecard import Scorecard, UnknownModelError, characteristics, load_scorecard, scorecard_for_policy
 
 __all__ = [
     "ApplicantInput",
@@ -233,10 +233,11 @@ def decide(
     """Run the pipeline. With a ``cart``, its total and scenes replace the
     applicant's requested amount and scenes. ``today`` (the business date) is
     required for the age gate; it defaults to the system date only for
-    convenience in scripts."""
+    convenience in scripts. ``scorecard`` defaults to the model the policy
+    names (:func:`~credit.scorecard.scorecard_for_policy`)."""
     started = time.perf_counter_ns()
     today = today or date.today()
-    card = scorecard or default_scorecard()
+    card = scorecard or scorecard_for_policy(policy)
     if cart is not None:
         applicant = replace(applicant, requested_amount_cents=cart.total_cents, scenes=cart.scenes)
     inputs = {
@@ -250,7 +251,7 @@ def decide(
     promo_months = cart.promo_months if cart else frozenset()
     run = _Run(applicant, scene, policy, card, today, inputs, started)
 
-    gates = run_gates(applicant, policy, scene, today)
+    gates = run_gates(applicant, policy, scene, today, card)
     run.stages.append(StageResult("gates", gates.status, gates.reason_codes, gates.details))
     if gates.status != "pass":
         outcome = "incomplete" if gates.status == "incomplete" else "declined"
@@ -350,11 +351,21 @@ def inputs_from_dict(
 def replay(stored: Mapping[str, Any], policy: Policy, *, scorecard: Scorecard | None = None) -> Decision:
     """Re-run a stored decision (``Decision.to_dict()``, or just its ``inputs``)
     under ``policy``. With the policy version and model it was made with, the
-    result's :meth:`Decision.outcome_dict` equals the stored one."""
-    card = scorecard or default_scorecard()
+    result's :meth:`Decision.outcome_dict` equals the stored one.
+
+    The model: ``scorecard`` if given, else the committed card the stored
+    decision names (its ``model_version``), else the one ``policy`` names.
+    A decision made by a model that is not ``scorecard``, or by no committed
+    model, raises :class:`ReplayError`."""
+    card = scorecard
     if "inputs" in stored:
         stored_model = stored.get("model_version")
-        if stored_model and stored_model != card.model_version:
+        if stored_model and card is None:
+            try:
+                card = load_scorecard(stored_model)
+            except UnknownModelError as err:
+                raise ReplayError(str(err)) from None
+        if stored_model and card is not None and stored_model != card.model_version:
             raise ReplayError(f"decision was made by model {stored_model}, this is {card.model_version}")
         stored = stored["inputs"]
     applicant, fraud_ctx, record, cart, today = inputs_from_dict(stored)

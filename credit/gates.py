@@ -5,17 +5,23 @@ required fields present, age at least the policy minimum, billing region
 served, amount within the product bounds of the cart's scene. A missing
 consent or missing fields make the application *incomplete* (no decision is
 made: nothing is scored); the other gates decline.
+
+Required fields are :data:`REQUIRED_FIELDS` plus the answers the scorecard in
+use asks beyond them (:data:`SCORECARD_FIELDS`): the checking-account band is
+required only when the policy's model scores it (scorecard v2, policy 2026.3
+on), so inputs stored before the question existed still replay under the
+launch card instead of turning *incomplete*.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
 
 from credit.policy import Policy
-from credit.scorecard import HOUSING, INCOME_SOURCES, OTHER_PLANS, SAVINGS_BANDS
+from credit.scorecard import CHECKING_BANDS, HOUSING, INCOME_SOURCES, OTHER_PLANS, SAVINGS_BANDS, Scorecard
 
 REQUIRED_FIELDS: tuple[str, ...] = (
     "date_of_birth",
@@ -30,12 +36,21 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "email",
     "national_id_hash",
 )
+# scorecard characteristic -> the applicant's answer it needs, for answers only some cards use
+SCORECARD_FIELDS: dict[str, str] = {"status_of_existing_checking_account": "checking_band"}
 _CHOICES: dict[str, tuple[str, ...]] = {
     "income_source": INCOME_SOURCES,
     "housing": tuple(HOUSING),
     "other_installment_plans": tuple(OTHER_PLANS),
     "savings_band": tuple(SAVINGS_BANDS),
+    "checking_band": tuple(CHECKING_BANDS),
 }
+# A decline on one of these alone came from an input the application form can
+# check (a typo in the date of birth): the shopper may correct it and apply
+# again instead of having the decline reused.
+FORM_CHECKABLE_DECLINES: frozenset[str] = frozenset({"under_age"})
+LEGAL_MIN_AGE_YEARS = 18  # the form refuses a younger applicant before anything is decided
+
 _NON_NEGATIVE_INTS = (
     "monthly_income_cents",
     "employment_months",
@@ -55,7 +70,10 @@ class ApplicantInput:
     (ignored when ``income_source == "none"``). ``existing_monthly_debt_cents``:
     other installment payments per month declared by the shopper (loans with
     us come from the repayment record). ``requested_term_months``: the term the
-    shopper asks about; pay-in-4 counts as 2.
+    shopper asks about; pay-in-4 counts as 2. ``checking_band``: the balance
+    of the shopper's checking account (``credit.scorecard.CHECKING_BANDS``),
+    asked since scorecard v2; :meth:`to_dict` leaves it out while unanswered,
+    so a decision stored before it existed replays to the same inputs.
     """
 
     requested_amount_cents: int
@@ -75,6 +93,7 @@ class ApplicantInput:
     requested_term_months: int = 12
     scenes: tuple[str, ...] = ()
     existing_monthly_debt_cents: int = 0
+    checking_band: str | None = None
 
     def __post_init__(self) -> None:
         for name in _NON_NEGATIVE_INTS:
@@ -96,6 +115,8 @@ class ApplicantInput:
         data = asdict(self)
         data["date_of_birth"] = self.date_of_birth.isoformat() if self.date_of_birth else None
         data["scenes"] = list(self.scenes)
+        if self.checking_band is None:
+            del data["checking_band"]  # not asked before scorecard v2: stored inputs stay as they were
         return data
 
     @classmethod
@@ -120,8 +141,14 @@ def age_on(date_of_birth: date, today: date) -> int:
     return today.year - date_of_birth.year - before_birthday
 
 
-def missing_fields(applicant: ApplicantInput) -> list[str]:
-    missing = [name for name in REQUIRED_FIELDS if getattr(applicant, name) in (None, "")]
+def required_fields(card: Scorecard | None = None) -> tuple[str, ...]:
+    """:data:`REQUIRED_FIELDS` plus the answers ``card`` scores beyond them."""
+    names = card.feature_names if card is not None else ()
+    return REQUIRED_FIELDS + tuple(SCORECARD_FIELDS[n] for n in names if n in SCORECARD_FIELDS)
+
+
+def missing_fields(applicant: ApplicantInput, card: Scorecard | None = None) -> list[str]:
+    missing = [name for name in required_fields(card) if getattr(applicant, name) in (None, "")]
     if applicant.income_source == "none" and "employment_months" in missing:
         missing.remove("employment_months")
     return missing
@@ -137,13 +164,16 @@ def amount_bounds(policy: Policy, scene: str) -> tuple[int, int] | None:
     return low, high
 
 
-def run_gates(applicant: ApplicantInput, policy: Policy, scene: str, today: date) -> GateResult:
-    """The eligibility gates, stopping at the first that fails."""
+def run_gates(
+    applicant: ApplicantInput, policy: Policy, scene: str, today: date, card: Scorecard | None = None
+) -> GateResult:
+    """The eligibility gates, stopping at the first that fails. ``card``: the
+    scorecard that will score the application (its extra questions are required)."""
     if applicant.consent_version is None:
         return GateResult("incomplete", ("consent_missing",), {})
     if applicant.consent_version not in policy.consent_versions:
         return GateResult("incomplete", ("consent_outdated",), {"consent_version": applicant.consent_version})
-    missing = missing_fields(applicant)
+    missing = missing_fields(applicant, card)
     if missing:
         return GateResult("incomplete", ("missing_fields",), {"missing": missing})
     assert applicant.date_of_birth is not None  # required field, checked above
@@ -161,3 +191,18 @@ def run_gates(applicant: ApplicantInput, policy: Policy, scene: str, today: date
             {"amount_cents": amount, "bounds_cents": list(bounds) if bounds else None},
         )
     return GateResult("pass", (), {"age_checked": True, "scene": scene})
+
+
+def is_correctable_decline(outcome: str, reason_codes: Sequence[str]) -> bool:
+    """True for a decline whose only reasons are inputs the form can check."""
+    return outcome == "declined" and bool(reason_codes) and set(reason_codes) <= FORM_CHECKABLE_DECLINES
+
+
+def is_valid_ssn(digits: str) -> bool:
+    """The shape of a number the SSA can issue: 9 digits, area not 000 or 666,
+    group not 00, serial not 0000.  Area 900-999 is left to the decision (those
+    are taxpayer IDs, which some applicants hold instead of an SSN)."""
+    if len(digits) != 9 or not digits.isdigit():
+        return False
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return area not in ("000", "666") and group != "00" and serial != "0000"

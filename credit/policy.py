@@ -1,10 +1,19 @@
 """Credit policy as data: cut-offs, fraud thresholds, tiers, lines, offer catalog, pricing.
 
 A policy is a plain JSON-serialisable dict (``DEFAULT_POLICY`` is version
-"2026.2"), stored versioned in the database by the app and turned into a
+"2026.3"), stored versioned in the database by the app and turned into a
 validated, frozen :class:`Policy` with :meth:`Policy.from_dict`. Activating a
 new version never changes an old one, so any stored decision can be replayed
-under the policy it was made with.
+under the policy it was made with. The documents the project shipped before
+stay here for that and for tests: ``POLICY_2026_1`` (launch) and
+``POLICY_2026_2`` (pricing added).
+
+Model (since "2026.3"): a top-level ``"model_version"`` names the committed
+scorecard the cut-offs are calibrated for (``credit.scorecard.load_scorecard``);
+a document without it is scored with the launch card. "2026.3" names
+scorecard v2 (``gc-scorecard-c324ac0c6f``), which asks the shopper's
+checking-account balance band; its cut-offs and tiers are the v1 ones carried
+over at equal approval share (``docs/model_card.md``).
 
 Units in the dict (strings keep Decimals exact through JSON):
 
@@ -47,6 +56,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from credit.scorecard import model_versions
 
 PRODUCTS: tuple[str, ...] = (
     "pay_in_4",
@@ -204,7 +215,7 @@ LEGACY_PRICING: dict[str, Any] = {
 }
 """Pricing of a policy document that has no ``pricing`` section (versions before "2026.2")."""
 
-DEFAULT_POLICY: dict[str, Any] = {
+POLICY_2026_2: dict[str, Any] = {
     "version": "2026.2",
     "description": "Launch policy (cut-offs calibrated on the German Credit scorecard) with pricing as data: "
     "merchant discount by payment type, card 2.9 %.",
@@ -280,6 +291,39 @@ DEFAULT_POLICY: dict[str, Any] = {
         "promo_subsidy_percent": {"3": "2.5", "6": "4.5", "12": "8.0"},
     },
 }
+"""Launch cut-offs (scorecard v1) with pricing as data; the default until "2026.3"."""
+
+POLICY_2026_1: dict[str, Any] = {
+    **{key: value for key, value in copy.deepcopy(POLICY_2026_2).items() if key != "pricing"},
+    "version": "2026.1",
+    "description": "Launch policy: cut-offs calibrated on the German Credit scorecard.",
+}
+"""The launch policy: "2026.2" without the pricing section (priced by ``LEGACY_PRICING``)."""
+
+MODEL_V2 = "gc-scorecard-c324ac0c6f"
+
+
+DEFAULT_POLICY: dict[str, Any] = {
+    **copy.deepcopy(POLICY_2026_2),
+    "version": "2026.3",
+    "description": "Scorecard v2 (asks the checking-account balance band) with its cut-offs and tiers, "
+    "carried over from 2026.2 at equal approval share; everything else as in 2026.2.",
+    "model_version": MODEL_V2,
+    "scenes": {
+        "electronics": {"approve_min_score": 500, "refer_min_score": 488, "restrictiveness": 1},
+        "home-appliances": {"approve_min_score": 501, "refer_min_score": 489, "restrictiveness": 2},
+        "furniture": {"approve_min_score": 504, "refer_min_score": 493, "restrictiveness": 3},
+        "health-beauty": {"approve_min_score": 504, "refer_min_score": 493, "restrictiveness": 4},
+        "education": {"approve_min_score": 510, "refer_min_score": 499, "restrictiveness": 5},
+        "travel": {"approve_min_score": 512, "refer_min_score": 498, "restrictiveness": 6},
+        "other": {"approve_min_score": 532, "refer_min_score": 513, "restrictiveness": 99},
+    },
+    "tiers": [
+        {**tier, "min_score": score}
+        for tier, score in zip(POLICY_2026_2["tiers"], (551, 536, 522, 510, 495), strict=True)
+    ],
+}
+"""The policy a fresh install activates: "2026.3", scored with scorecard v2."""
 
 
 # --------------------------------------------------------------------------- typed view
@@ -369,6 +413,7 @@ class Policy:
     offers: tuple[OfferRow, ...]
     offer_index: Mapping[tuple[str, str], tuple[OfferRow, ...]]
     pricing: Pricing
+    model_version: str | None  # the scorecard the cut-offs are for; None: the launch card
     document: Mapping[str, Any]
 
     @classmethod
@@ -491,8 +536,18 @@ def _parse(d: dict[str, Any]) -> Policy:
         offers=offers,
         offer_index=_index_offers(offers),
         pricing=_parse_pricing(d.get("pricing", LEGACY_PRICING)),
+        model_version=_parse_model_version(d.get("model_version")),
         document=d,
     )
+
+
+def _parse_model_version(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    known = model_versions()
+    if not isinstance(raw, str) or raw not in known:
+        raise PolicyError(f"model_version: must be a committed scorecard ({', '.join(known)}), got {raw!r}")
+    return raw
 
 
 def _parse_scenes(raw: Any) -> dict[str, SceneRule]:

@@ -44,6 +44,7 @@ REASON_TEXT: dict[str, str] = {
     "installment_rate_in_percentage_of_disposable_income": "size of the payment compared with your income",
     "present_employment_since": "length of employment",
     "savings_account_and_bonds": "level of savings",
+    "status_of_existing_checking_account": "balance of your checking account",
     "purpose": "type of purchase",
     "other_installment_plans": "other installment credit you already have",
     "housing": "housing status",

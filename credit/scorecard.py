@@ -1,7 +1,13 @@
-"""Score an applicant with the committed points scorecard, in plain Python.
+"""Score an applicant with a committed points scorecard, in plain Python.
 
-``credit/data/scorecard.json`` is written by ``seed/train_scorecard.py`` from
-the Statlog German Credit data (see ``docs/model_card.md``). Each feature has
+The scorecards in ``credit/data/scorecard*.json`` are written by
+``seed/train_scorecard.py`` from the Statlog German Credit data (see
+``docs/model_card.md``). Each card is identified by its ``model_version``;
+:func:`load_scorecard` finds one by that id, so a stored decision can be
+replayed with the model it was made with. :func:`default_scorecard` is the
+launch card (``scorecard.json``, policies 2026.1 and 2026.2); a policy document that
+names a ``model_version`` is scored with that card
+(:func:`scorecard_for_policy`). Each feature has
 bins with whole points; the score is ``base_points`` plus one bin's points
 per feature. Scores are on the training scale: 600 points at good:bad odds of
 50:1, 20 points to double the odds.
@@ -21,7 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-SCORECARD_PATH = Path(__file__).resolve().parent / "data" / "scorecard.json"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SCORECARD_PATH = DATA_DIR / "scorecard.json"  # the launch card (gc-scorecard-d3837f4800), the default
 
 # Shopper's answers -> the data's code tables.
 SAVINGS_BANDS: dict[str, str] = {
@@ -31,6 +38,16 @@ SAVINGS_BANDS: dict[str, str] = {
     "250_to_1250": "100 <= ... < 500 DM",
     "1250_to_2500": "500 <= ... < 1000 DM",
     "2500_plus": "... >= 1000 DM",
+}
+# Checking-account balance (asked from scorecard v2 on), same 2.40 USD per DM:
+# 200 DM -> 480 USD. No answer maps to the data's "no checking account", which
+# means no account *at the lending bank* and scores as the best band; a
+# shopper without a checking account has a zero balance.
+CHECKING_BANDS: dict[str, str] = {
+    "overdrawn": "... < 0 DM",
+    "none": "0 <= ... < 200 DM",
+    "under_480": "0 <= ... < 200 DM",
+    "480_plus": "... >= 200 DM / salary assignments for at least 1 year",
 }
 HOUSING: dict[str, str] = {"own": "own", "rent": "rent", "free": "for free"}
 OTHER_PLANS: dict[str, str] = {"none": "none", "bank": "bank", "stores": "stores"}
@@ -157,10 +174,49 @@ class Scorecard:
         return ScoreResult(total, self.base_points, tuple(parts), self.model_version)
 
 
+class UnknownModelError(LookupError):
+    """No committed scorecard has this model version."""
+
+
 @lru_cache(maxsize=1)
 def default_scorecard() -> Scorecard:
-    """The committed scorecard (loaded once per process)."""
+    """The launch scorecard (loaded once per process)."""
     return Scorecard.from_dict(json.loads(SCORECARD_PATH.read_text()))
+
+
+@lru_cache(maxsize=1)
+def _model_files() -> dict[str, Path]:
+    files: dict[str, Path] = {}
+    for path in sorted(DATA_DIR.glob("scorecard*.json")):
+        version = json.loads(path.read_text())["model_version"]
+        if version in files:
+            raise ValueError(f"model {version} committed twice: {files[version].name}, {path.name}")
+        files[version] = path
+    return files
+
+
+def model_versions() -> tuple[str, ...]:
+    """Every committed model version."""
+    return tuple(sorted(_model_files()))
+
+
+@lru_cache(maxsize=8)
+def load_scorecard(model_version: str) -> Scorecard:
+    """The committed scorecard with this ``model_version`` (loaded once per process)."""
+    if model_version == default_scorecard().model_version:
+        return default_scorecard()
+    path = _model_files().get(model_version)
+    if path is None:
+        raise UnknownModelError(f"no committed scorecard is model {model_version!r}")
+    return Scorecard.from_dict(json.loads(path.read_text()))
+
+
+def scorecard_for_policy(policy: Any) -> Scorecard:
+    """The scorecard a policy (a :class:`~credit.policy.Policy` or its document)
+    was calibrated for: its top-level ``model_version``, else the launch card."""
+    document = getattr(policy, "document", policy)
+    version = document.get("model_version") if isinstance(document, Mapping) else None
+    return load_scorecard(version) if version else default_scorecard()
 
 
 def employment_band(income_source: str | None, employment_months: int | None) -> str | None:
@@ -206,6 +262,8 @@ def characteristics(applicant: Any, scene: str, card: Scorecard | None = None) -
         "present_residence_since": None if residence is None else min(4, max(1, residence)),
         "present_employment_since": employment_band(applicant.income_source, applicant.employment_months),
         "savings_account_and_bonds": SAVINGS_BANDS.get(applicant.savings_band or ""),
+        # v2 only (the gates require the answer when the card scores it); unanswered -> the worst bin
+        "status_of_existing_checking_account": CHECKING_BANDS.get(getattr(applicant, "checking_band", None) or ""),
         "purpose": card.scene_to_purpose.get(scene),  # unknown scene -> worst purpose bin
         "other_installment_plans": OTHER_PLANS.get(applicant.other_installment_plans or ""),
         "housing": HOUSING.get(applicant.housing or ""),

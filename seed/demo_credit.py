@@ -47,6 +47,7 @@ def _applicant(name: str, n: int, billing: str) -> applications.ApplicationData:
         housing="own",
         other_installment_plans="none",
         savings_band="2500_plus",
+        checking_band="480_plus",
         residence_years=7,
         billing_region=billing,
         existing_monthly_debt_cents=0,

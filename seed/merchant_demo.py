@@ -34,19 +34,20 @@ def _buyer(s: Session, password_hash: str) -> User | None:
     s.add(user)
     s.flush()
     data = applications.ApplicationData(
-        "Dana Demo",
-        date(1983, 6, 1),
-        "555-12-3456",
-        900_000,
-        "employed",
-        96,
-        "own",
-        "none",
-        "2500_plus",
-        8,
-        "IL",
-        0,
-        True,
+        legal_name="Dana Demo",
+        date_of_birth=date(1983, 6, 1),
+        national_id="555-12-3456",
+        monthly_income_cents=900_000,
+        income_source="employed",
+        employment_months=96,
+        housing="own",
+        other_installment_plans="none",
+        savings_band="2500_plus",
+        checking_band="480_plus",
+        residence_years=8,
+        billing_region="IL",
+        existing_monthly_debt_cents=0,
+        consent=True,
     )
     meta = applications.RequestMeta(ip="10.99.0.1", user_agent="seed", device_id="seed-device")
     laptop = s.scalars(select(Listing).filter_by(sku="VC-LTP-01")).one()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DecimalField,
     HiddenField,
     RadioField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class RepaymentForm(FlaskForm):
@@ -17,15 +18,19 @@ class RepaymentForm(FlaskForm):
     setup_intent_id = HiddenField()
     kind = RadioField(
         "Pay",
-        choices=[("next", "Amount due now"), ("amount", "Another amount"), ("payoff", "Pay off the loan")],
+        choices=[("next", "Next installment"), ("amount", "Another amount"), ("payoff", "Pay off the loan")],
         default="next",
     )
     amount = DecimalField("Amount (USD)", places=2, validators=[Optional(), NumberRange(min=0.01)])
     card = RadioField("Card", choices=[("saved", "Card on file"), ("new", "A new card")], default="saved")
+    # Shown only when the same amount was paid on this loan minutes ago (a back button, a second click).
+    confirm_repeat = BooleanField("Yes, make another payment of this amount")
 
 
 class AutopayForm(FlaskForm):
-    autopay = HiddenField(validators=[DataRequired()])
+    """The one autopay field is the state asked for ("on" or "off"), set by the view."""
+
+    autopay = HiddenField(validators=[DataRequired(), AnyOf(["on", "off"])])
 
 
 class HardshipForm(FlaskForm):

@@ -8,6 +8,7 @@ import secrets
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from shop import charts
 from shop.card_payments import commit_or_refund, resolve_card
 from shop.cart_session import current_cart, current_lines
 from shop.checkout import state
@@ -80,6 +81,7 @@ def _apply_page(form: CreditApplicationForm, status: int = 200):
         lines=lines,
         total_cents=carts.total_cents(lines),
         consent_text=applications.CONSENT_TEXT,
+        correcting=applications.correctable_decline(db.session, current_user),
     ), status
 
 
@@ -87,7 +89,7 @@ def _offers_page(lines, held_order=None, status: int = 200):
     account = account_of(db.session, current_user)
     return render_template(
         "checkout/credit_offers.html",
-        offers=offers.offers_for(db.session, current_user, lines, utcnow().date()),
+        groups=offers.plan_groups(offers.offers_for(db.session, current_user, lines, utcnow().date())),
         account=account,
         held_order=held_order,
         available_cents=available_credit_cents(db.session, account) if account else 0,
@@ -152,6 +154,13 @@ def _agreement_page(product: str, form: AcceptOfferForm | None = None, error: st
     return render_template(
         "checkout/credit_agreement_page.html",
         offer=offer,
+        chart=charts.bar_chart(
+            "Your payments",
+            [str(r.due_on) for r in offer.schedule],
+            [r.total_cents for r in offer.schedule],
+            money="USD",
+            height=240,
+        ),
         form=form or AcceptOfferForm(data={"checkout_key": key, "product": product}),
         error=error,
         client_secret=client_secret,

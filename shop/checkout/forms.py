@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -12,8 +14,9 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from credit.gates import LEGAL_MIN_AGE_YEARS, age_on, is_valid_ssn
 from credit.money import to_minor_units
 from shop.forms import US_STATES
 from shop.services.applications import ApplicationData
@@ -60,14 +63,60 @@ SAVINGS = [
     ("1250_to_2500", "$1,250 – $2,500"),
     ("2500_plus", "Over $2,500"),
 ]
+# credit.scorecard.CHECKING_BANDS (USD at 2.40 per 1970s DM: 200 DM = $480; docs/model_card.md)
+CHECKING = [
+    ("", "Choose…"),
+    ("480_plus", "Balance $480 or more"),
+    ("under_480", "Balance under $480"),
+    ("overdrawn", "My checking account is overdrawn"),
+    ("none", "I have no checking account"),
+]
+
+
+class BirthDateField(DateField):
+    """A date of birth: a date that cannot exist (30 February) is a field error in plain words."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as e:
+            raise ValueError("Enter a real date, like 1985-04-12.") from e
+
+
+def _check_date_of_birth(form, field) -> None:
+    """What the form can check before anything is decided or stored."""
+    born, today = field.data, datetime.now(UTC).date()
+    if born is None:
+        return
+    if born >= today:
+        raise ValidationError("Enter your date of birth: that date is not in the past.")
+    if born.year < today.year - 120:
+        raise ValidationError("Check the year of your date of birth.")
+    if age_on(born, today) < LEGAL_MIN_AGE_YEARS:
+        raise ValidationError(
+            f"You must be {LEGAL_MIN_AGE_YEARS} or older to apply for credit. "
+            "Check your date of birth if that is a typo."
+        )
+
+
+def _check_ssn(form, field) -> None:
+    digits = "".join(ch for ch in field.data or "" if ch.isdigit())
+    if len(digits) == 9 and not is_valid_ssn(digits):
+        raise ValidationError("That is not a Social Security number that can be issued; check the digits.")
 
 
 class CreditApplicationForm(FlaskForm):
     legal_name = StringField("Legal name", validators=[DataRequired(), Length(min=2, max=120)])
-    date_of_birth = DateField("Date of birth", validators=[DataRequired(message="Enter your date of birth.")])
+    date_of_birth = BirthDateField(
+        "Date of birth", validators=[InputRequired(message="Enter your date of birth."), _check_date_of_birth]
+    )
     national_id = StringField(
         "Social Security number",
-        validators=[DataRequired(), Regexp(r"^\d{3}-?\d{2}-?\d{4}$", message="Enter 9 digits, like 123-45-6789.")],
+        validators=[
+            DataRequired(),
+            Regexp(r"^\s*\d{3}[- ]?\d{2}[- ]?\d{4}\s*$", message="Enter 9 digits, like 123-45-6789."),
+            _check_ssn,
+        ],
     )
     monthly_income = DecimalField(
         "Monthly income before tax (USD)",
@@ -88,6 +137,11 @@ class CreditApplicationForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=1_000_000)],
     )
     savings_band = SelectField("Savings", choices=SAVINGS)
+    checking_band = SelectField(
+        "Checking account balance today",
+        choices=CHECKING,
+        validators=[DataRequired(message="Choose your checking account balance.")],
+    )
     residence_years = IntegerField(
         "Years at your current address",
         validators=[InputRequired(message="Enter a number of years (0 if new)."), NumberRange(min=0, max=100)],
@@ -110,6 +164,7 @@ class CreditApplicationForm(FlaskForm):
             housing=self.housing.data,
             other_installment_plans=self.other_installment_plans.data,
             savings_band=self.savings_band.data,
+            checking_band=self.checking_band.data,
             residence_years=self.residence_years.data,
             billing_region=self.billing_region.data,
             existing_monthly_debt_cents=to_minor_units(self.existing_monthly_debt.data or 0),

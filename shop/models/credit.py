@@ -71,6 +71,7 @@ class CreditApplication(Model):
     housing: Mapped[str] = mapped_column(String(10))
     other_installment_plans: Mapped[str] = mapped_column(String(10))
     savings_band: Mapped[str] = mapped_column(String(20))
+    checking_band: Mapped[str | None] = mapped_column(String(20))  # asked since scorecard v2 (policy 2026.3)
     residence_years: Mapped[int] = mapped_column(Integer)
     billing_region: Mapped[str] = mapped_column(String(2))
     shipping_region: Mapped[str | None] = mapped_column(String(2))

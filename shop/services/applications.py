@@ -5,7 +5,7 @@ pure decision pipeline (credit.engine) and store every stage of its result."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select, update
 
@@ -15,6 +15,7 @@ from credit.offers import Cart as CreditCart
 from credit.offers import CartLine as CreditCartLine
 from credit.policy import Policy
 from credit.reasons import MAX_REASONS, REASON_TEXT, adverse_action_notice, principal_reasons
+from credit.scorecard import load_scorecard
 from shop import pii
 from shop.models import (
     ApplicationStatus,
@@ -29,9 +30,11 @@ from shop.models import (
 from shop.models.base import DbSession
 from shop.services import policies
 from shop.services.applicant_records import RequestMeta, fraud_context, repayment_record
+from shop.services.decisions import REUSE_DAYS, correctable_decline, latest_decision
 from shop.services.errors import AlreadyDecided, StaffActionError
 
-__all__ = ["RequestMeta", "fraud_context", "repayment_record"]  # the records a decision reads, re-exported
+# The records a decision reads, and the shopper's reusable decision, re-exported.
+__all__ = ["REUSE_DAYS", "RequestMeta", "correctable_decline", "fraud_context", "latest_decision", "repayment_record"]
 
 CONSENT_VERSION = "consent-2026.1"
 CONSENT_TEXT = (
@@ -40,7 +43,6 @@ CONSENT_TEXT = (
     "to prevent fraud. I confirm the information is true and complete. I have read the privacy notice."
 )
 PROMO_TERMS = (3, 6, 12)
-REUSE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class ApplicationData:
     housing: str
     other_installment_plans: str
     savings_band: str
+    checking_band: str  # credit.scorecard.CHECKING_BANDS; scored by scorecard v2
     residence_years: int
     billing_region: str
     existing_monthly_debt_cents: int
@@ -99,6 +102,7 @@ def submit_application(
         housing=data.housing,
         other_installment_plans=data.other_installment_plans,
         savings_band=data.savings_band,
+        checking_band=data.checking_band,
         residence_years=data.residence_years,
         billing_region=data.billing_region,
         shipping_region=shipping_region,
@@ -130,6 +134,7 @@ def submit_application(
         housing=data.housing,
         other_installment_plans=data.other_installment_plans,
         savings_band=data.savings_band,
+        checking_band=data.checking_band,
         residence_years=data.residence_years,
         billing_region=data.billing_region,
         shipping_region=shipping_region,
@@ -182,24 +187,14 @@ def open_credit_account(s: DbSession, user: User, decision: CreditDecision) -> C
     return account
 
 
-def latest_decision(s: DbSession, user: User, within_days: int = REUSE_DAYS) -> CreditDecision | None:
-    """The shopper's most recent decision made in the last `within_days` days."""
-    since = utcnow() - timedelta(days=within_days)
-    return s.scalars(
-        select(CreditDecision)
-        .join(CreditApplication)
-        .where(
-            CreditApplication.user_id == user.id,
-            CreditApplication.created_at >= since,
-            CreditDecision.outcome != DecisionOutcome.INCOMPLETE,
-        )
-        .order_by(CreditApplication.created_at.desc(), CreditApplication.id.desc())
-    ).first()
-
-
 def replay_decision(s: DbSession, row: CreditDecision, policy: Policy | None = None) -> Decision:
-    """Re-run a stored decision under the policy version that made it (or under `policy`: a simulation)."""
-    return replay(row.result["inputs"], policy or policies.by_version(s, row.policy_version))
+    """Re-run a stored decision under the policy version and the model that made it, or under
+    `policy` (a simulation) with the model that policy names: an application made before that
+    model's questions were asked comes out incomplete under it."""
+    if policy is None:
+        made_by = policies.by_version(s, row.policy_version)
+        return replay(row.result["inputs"], made_by, scorecard=load_scorecard(row.model_version))
+    return replay(row.result["inputs"], policy)
 
 
 def review(

@@ -23,6 +23,8 @@ CARD_COLUMNS = (
     Listing.currency,
     Listing.stock,
     Listing.image_path,
+    Listing.promo_opt_in,
+    Listing.financing_eligible,
     Merchant.name.label("merchant_name"),
 )
 
@@ -77,13 +79,41 @@ def visible_listings() -> Select:
     )
 
 
-# The statements are built once, with bound parameters: building a Select and
-# its cache key again on every request cost more than running it.
+SORTS = {
+    "featured": (Listing.stock == 0, Listing.id),
+    "price_low": (Listing.price_cents, Listing.id),
+    "price_high": (Listing.price_cents.desc(), Listing.id),
+    "newest": (Listing.created_at.desc(), Listing.id.desc()),
+}
+
+
+@dataclass(frozen=True)
+class ListingFilter:
+    """What a scene page narrows and orders by (prices in cents, inclusive)."""
+
+    sort: str = "featured"
+    min_price_cents: int | None = None
+    max_price_cents: int | None = None
+    zero_percent: bool = False  # a merchant-funded 0% promotion is available
+    in_stock: bool = False
+
+
+# The statements are built once per shape, with bound parameters: building a
+# Select and its cache key again on every request cost more than running it.
 
 
 @cache
-def _in_scene() -> Select:
-    return visible_listings().where(Listing.scene_id == bindparam("scene_id"))
+def _in_scene(sort: str, has_min: bool, has_max: bool, zero_percent: bool, in_stock: bool) -> Select:
+    stmt = visible_listings().where(Listing.scene_id == bindparam("scene_id")).order_by(None).order_by(*SORTS[sort])
+    if has_min:
+        stmt = stmt.where(Listing.price_cents >= bindparam("min_price"))
+    if has_max:
+        stmt = stmt.where(Listing.price_cents <= bindparam("max_price"))
+    if zero_percent:
+        stmt = stmt.where(Listing.promo_opt_in.is_(True), Listing.financing_eligible.is_(True))
+    if in_stock:
+        stmt = stmt.where(Listing.stock > 0)
+    return stmt
 
 
 @cache
@@ -124,8 +154,16 @@ class Query:
     params: dict[str, Any]
 
 
-def in_scene(scene_id: int) -> Query:
-    return Query(_in_scene(), {"scene_id": scene_id})
+def in_scene(scene_id: int, f: ListingFilter | None = None) -> Query:
+    f = f or ListingFilter()
+    lo, hi = f.min_price_cents, f.max_price_cents
+    stmt = _in_scene(f.sort, lo is not None, hi is not None, f.zero_percent, f.in_stock)
+    params: dict[str, Any] = {"scene_id": scene_id}
+    if lo is not None:
+        params["min_price"] = lo
+    if hi is not None:
+        params["max_price"] = hi
+    return Query(stmt, params)
 
 
 def search(q: str) -> Query:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from credit.offers import Offer, build_offer, eligible_terms, teaser_monthly_cents
+from credit.offers import Offer, Teaser, build_offer, eligible_terms, teaser
 from credit.policy import Policy
 from shop.formatting import format_money
 from shop.models import CreditAccount, Listing, Order, User
@@ -33,11 +33,13 @@ def offers_for(s: DbSession, user: User, lines: ListingLines, today: date) -> li
     return [build_offer(t, cart.total_cents, today) for t in terms]
 
 
-def teaser_cents(s: DbSession, lines: ListingLines) -> int | None:
-    """The "as low as" monthly example for these lines (a listing page passes one
-    line): the most restrictive scene of the lines, their total, the promotions
-    every line offers.  None when an item is not financeable."""
-    if not lines or not all(listing.financing_eligible for listing, _ in lines):
+def teaser_for(s: DbSession, lines: ListingLines) -> Teaser | None:
+    """The "as low as" example for these lines (a listing page passes one line),
+    with its term, APR and down payment (Regulation Z 1026.24(d)): the most
+    restrictive scene of the lines, their total, the promotions every line
+    offers.  None when an item is not financeable or not in stock (financing
+    is not advertised on what cannot be bought)."""
+    if not lines or not all(listing.financing_eligible and listing.stock > 0 for listing, _ in lines):
         return None
     _, policy = policies.active(s)
     cart = credit_cart(list(lines))
@@ -49,11 +51,17 @@ def teaser_cents(s: DbSession, lines: ListingLines) -> int | None:
     if cached is None or cached[0] is not policy:
         if len(_TEASERS) > 4096:
             _TEASERS.clear()
-        cached = _TEASERS[key] = (policy, teaser_monthly_cents(cart.total_cents, scene, policy, promo))
+        cached = _TEASERS[key] = (policy, teaser(cart.total_cents, scene, policy, promo))
     return cached[1]
 
 
-_TEASERS: dict[tuple[int, int, str, tuple[int, ...]], tuple[Policy, int | None]] = {}
+def teaser_cents(s: DbSession, lines: ListingLines) -> int | None:
+    """The monthly amount of :func:`teaser_for`."""
+    example = teaser_for(s, lines)
+    return example.monthly_cents if example else None
+
+
+_TEASERS: dict[tuple[int, int, str, tuple[int, ...]], tuple[Policy, Teaser | None]] = {}
 
 
 def chosen_offer(
@@ -74,3 +82,14 @@ def chosen_offer(
             f"{format_money(available, order.currency)}. Choose another offer or pay in full."
         )
     return build_offer(chosen, cart.total_cents, today)
+
+
+def plan_groups(offers: Sequence[Offer]) -> list[tuple[str, list[Offer]]]:
+    """Offers grouped for the plan picker: pay in 4 first, then by term in months,
+    so plans of the same length (a 0% promotion and a 9.99% plan over 6 months)
+    read as one choice; cheapest APR first within a term."""
+    groups: dict[str, list[Offer]] = {}
+    for offer in sorted(offers, key=lambda o: (o.product != "pay_in_4", o.terms.months, o.terms.apr_percent)):
+        key = "Pay in 4" if offer.product == "pay_in_4" else f"{offer.terms.months} months"
+        groups.setdefault(key, []).append(offer)
+    return list(groups.items())

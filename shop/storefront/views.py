@@ -22,7 +22,7 @@ from shop.extensions import db
 from shop.models import Listing
 from shop.services import carts, catalog, offers
 from shop.services import media as media_types
-from shop.storefront.forms import AddToCartForm, CartQuantityForm
+from shop.storefront.forms import AddToCartForm, CartQuantityForm, SceneFilterForm
 
 bp = Blueprint("storefront", __name__)
 
@@ -62,8 +62,12 @@ def index():
 @bp.get("/scenes/<slug>")
 def scene(slug: str):
     scene = catalog.scene_by_slug(db.session, slug) or abort(404)
-    page = _paginate(catalog.in_scene(scene.id))
-    return render_template("storefront/scene.html", scene=scene, page=page)
+    form = SceneFilterForm(request.args)
+    if not form.validate():
+        return render_template("storefront/scene.html", scene=scene, page=None, form=form, args={}), 400
+    page = _paginate(catalog.in_scene(scene.id, form.listing_filter()))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("storefront/scene.html", scene=scene, page=page, form=form, args=args)
 
 
 @bp.get("/search")
@@ -81,6 +85,17 @@ def listing(listing_id: int):
     if item is None or not catalog.is_visible(item):
         abort(404)
     return _listing_page(item, AddToCartForm())
+
+
+@bp.get("/privacy")
+def privacy():
+    """The privacy notice the credit application's consent refers to."""
+    return render_template("storefront/privacy.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(current_app.static_folder or "static", "favicon.svg", mimetype="image/svg+xml")
 
 
 @bp.get("/media/<path:filename>")
@@ -104,7 +119,7 @@ def _render_cart(status: int = 200):
         "storefront/cart.html",
         lines=lines,
         total_cents=carts.total_cents(lines),
-        teaser_cents=offers.teaser_cents(db.session, [(ln.listing, ln.quantity) for ln in lines]),
+        teaser=offers.teaser_for(db.session, [(ln.listing, ln.quantity) for ln in lines]),
     ), status
 
 
@@ -114,8 +129,8 @@ def cart():
 
 
 def _listing_page(item: Listing, form: AddToCartForm, status: int = 200):
-    teaser = offers.teaser_cents(db.session, [(item, 1)])
-    return render_template("storefront/listing.html", listing=item, form=form, teaser_cents=teaser), status
+    teaser = offers.teaser_for(db.session, [(item, 1)])
+    return render_template("storefront/listing.html", listing=item, form=form, teaser=teaser), status
 
 
 @bp.post("/cart/add/<int:listing_id>")

@@ -43,7 +43,8 @@ def _register_and_ship_a_phone(page, name: str, email: str, state: str, city: st
 
 
 # A steady earner who rents, is 3 months into a new job and pays a store plan:
-# approved, in a tier whose monthly plans ask for a down payment (the top tiers ask none).
+# approved, in a tier whose monthly plans ask for a down payment (the top tiers ask none):
+# tier C under policy 2026.3 (scorecard v2, 522 points with $480+ in checking).
 APPROVED = {
     "housing": "rent",
     "employment_months": "3",
@@ -62,6 +63,7 @@ def _apply(
     employment_months: str = "60",
     other_installment_plans: str = "none",
     existing_monthly_debt: str = "0",
+    checking_band: str = "480_plus",
 ) -> None:
     page.get_by_test_id("pay-over-time").click()
     form = page.get_by_test_id("application-form")
@@ -77,6 +79,7 @@ def _apply(
     form.get_by_label("Do you pay other installment plans?").select_option(other_installment_plans)
     form.get_by_label("Their total monthly payments (USD)").fill(existing_monthly_debt)
     form.get_by_label("Savings").select_option("2500_plus")
+    form.get_by_label("Checking account balance today").select_option(checking_band)
     form.get_by_label("I agree").check()
     form.get_by_role("button", name="Get my decision").click()
 
@@ -93,26 +96,28 @@ def test_new_shopper_buys_a_phone_over_6_months_and_pays_the_next_installment_fr
     _apply(page, "Olive Oliveira", "OR", **APPROVED)
 
     page.get_by_role("heading", name="You're approved").wait_for()
+    picker = page.get_by_test_id("plan-picker")
+    assert picker.get_by_role("heading", name="6 months").is_visible()  # plans grouped by term
     offer = page.get_by_test_id("offer-monthly_6")
-    assert offer.get_by_role("heading").inner_text() == "6 monthly payments"
-    box = offer.get_by_test_id("disclosure")
-    assert box.is_visible() and "ANNUAL PERCENTAGE RATE" in box.inner_text()
+    assert "6 monthly payments" in offer.inner_text()
     apr = offer.get_by_test_id("apr").inner_text()
     assert re.fullmatch(r"\d+\.\d{2}%", apr) and apr != "0.00%"
-    monthly = _cents(offer.locator(".big").inner_text())
-    assert f"payments of {_money(monthly)}, monthly" in box.inner_text()
-    down_payment = _cents(offer.get_by_text("Due today").inner_text())
+    monthly = _cents(offer.get_by_test_id("monthly").inner_text())
+    down_payment = _cents(offer.get_by_test_id("due-today").inner_text())
     assert 0 < down_payment < 89900
-    chart = offer.get_by_test_id("schedule-chart")
-    assert chart.is_visible() and chart.locator("g.bar").count() == 7  # the down payment and 6 installments
+    assert _cents(offer.get_by_test_id("total-cost").inner_text()) > 89900
+    assert page.get_by_test_id("disclosure").count() == 0  # no wall of boxes: the full one comes with the chosen plan
     screenshot("pot-offers")
-    offer.get_by_role("link", name="Choose this plan").click()
+    offer.get_by_role("link", name="Choose 6 monthly payments").click()
 
     page.get_by_role("heading", name="Review and sign").wait_for()
     box = page.get_by_test_id("disclosure")
     assert box.is_visible() and box.get_by_test_id("apr").inner_text() == apr
+    assert f"payments of {_money(monthly)}, monthly" in box.inner_text()
     assert f"including your down payment of {_money(down_payment)}" in box.inner_text()
-    assert page.get_by_test_id("schedule-chart").is_visible()
+    assert box.evaluate("e => e.scrollWidth <= e.clientWidth")  # never clipped
+    chart = page.get_by_test_id("schedule-chart")
+    assert chart.locator("svg").is_visible() and chart.locator("g.bar").count() == 7  # down payment + 6 installments
     schedule = _table(page.get_by_test_id("schedule-table"))
     assert [r[0] for r in schedule] == ["1 (today)", "2", "3", "4", "5", "6", "7"]
     assert _cents(schedule[0][4]) == down_payment and schedule[-1][5] == "$0.00"
@@ -135,7 +140,8 @@ def test_new_shopper_buys_a_phone_over_6_months_and_pays_the_next_installment_fr
     schedule = _table(page.get_by_test_id("schedule-table"))
     assert [(r[0], r[-1]) for r in schedule] == [("1 (today)", "paid")] + [(str(n), "due") for n in range(2, 8)]
     first_due = {"principal": schedule[1][2], "interest": schedule[1][3], "total": schedule[1][4]}
-    assert _cents(page.get_by_test_id("due-now").inner_text()) == _cents(first_due["total"])
+    assert _cents(page.get_by_test_id("due-today").inner_text()) == 0  # day one: nothing is due yet
+    assert page.get_by_test_id("next-payment").inner_text() == f"{first_due['total']} due {schedule[1][1]}"
     assert _table(page.get_by_test_id("transactions"))[0][1:3] == ["down payment", _money(down_payment)]
     assert loan.product == "monthly_6" and loan.down_payment_cents == down_payment
     assert session.scalars(select(Order)).one().status == "financed"
@@ -143,7 +149,7 @@ def test_new_shopper_buys_a_phone_over_6_months_and_pays_the_next_installment_fr
 
     page.get_by_role("link", name="Pay now").click()
     assert page.get_by_test_id("due-now").inner_text() == first_due["total"]
-    page.get_by_label("Amount due now").check()
+    page.get_by_label("Next installment").check()
     page.get_by_label("Card on file").check()
     page.get_by_role("button", name="Pay", exact=True).click()
 

@@ -57,6 +57,7 @@ def _shopper_is_referred(page) -> None:
     form.get_by_label("Do you pay other installment plans?").select_option("none")
     form.get_by_label("Their total monthly payments (USD)").fill("0")
     form.get_by_label("Savings").select_option("2500_plus")
+    form.get_by_label("Checking account balance today").select_option("480_plus")
     form.get_by_label("I agree").check()
     form.get_by_role("button", name="Get my decision").click()
     page.get_by_test_id("referred").wait_for()
@@ -100,7 +101,7 @@ def test_a_reviewer_reveals_with_a_reason_and_approves_and_the_shopper_checks_ou
     assert staff.get_by_test_id("queue-empty").is_visible()
 
     page.goto("/checkout/credit")
-    page.get_by_test_id("offer-monthly_12").get_by_role("link", name="Choose this plan").click()
+    page.get_by_test_id("offer-monthly_12").get_by_role("link", name="Choose 12 monthly payments").click()
     page.get_by_role("heading", name="Review and sign").wait_for()
     page.get_by_label("I have read the loan agreement").check()
     page.get_by_label("Type your full legal name to sign").fill("Sam Shopper")

@@ -21,7 +21,7 @@ from tests.support.staff import login_as, post_form, seed_lending_book
 def _strict_draft() -> dict:
     """Stricter cut-offs everywhere: fewer approvals."""
     doc = copy.deepcopy(DEFAULT_POLICY)
-    doc["version"] = "2026.2-strict"
+    doc["version"] = "2026.3-strict"
     for rule in doc["scenes"].values():
         rule["approve_min_score"] += 1000
         rule["refer_min_score"] += 1000
@@ -57,7 +57,7 @@ def test_a_draft_is_stored_diffed_and_uploaded_as_a_file(app, session):
     risk = login_as(app, "risk")
 
     response = _store(risk, _strict_draft())
-    upload = copy.deepcopy(DEFAULT_POLICY) | {"version": "2026.3-upload"}
+    upload = copy.deepcopy(DEFAULT_POLICY) | {"version": "2026.4-upload"}
     import io
 
     uploaded = post_form(
@@ -69,9 +69,9 @@ def test_a_draft_is_stored_diffed_and_uploaded_as_a_file(app, session):
     )
 
     assert response.status_code == uploaded.status_code == 302
-    draft = session.scalars(select(PolicyVersion).filter_by(version="2026.2-strict")).one()
+    draft = session.scalars(select(PolicyVersion).filter_by(version="2026.3-strict")).one()
     assert draft.status == "draft" and draft.created_by_id is not None and not draft.active
-    page = risk.get("/admin/policy/versions/2026.2-strict").get_data(as_text=True)
+    page = risk.get("/admin/policy/versions/2026.3-strict").get_data(as_text=True)
     assert "scenes.electronics.approve_min_score" in page and "version" in page
     assert session.scalars(select(AuditEntry).filter_by(action="policy.draft")).all()
 
@@ -80,9 +80,9 @@ def test_a_simulation_counts_what_replaying_each_application_gives(app, session)
     seed_lending_book(app)
     risk = login_as(app, "risk")
     assert _store(risk, _strict_draft()).status_code == 302
-    draft = session.scalars(select(PolicyVersion).filter_by(version="2026.2-strict")).one()
+    draft = session.scalars(select(PolicyVersion).filter_by(version="2026.3-strict")).one()
 
-    page = risk.get("/admin/policy/versions/2026.2-strict?n=50").get_data(as_text=True)
+    page = risk.get("/admin/policy/versions/2026.3-strict?n=50").get_data(as_text=True)
 
     strict, active = Policy.from_dict(draft.document), Policy.from_dict(DEFAULT_POLICY)
     rows = policy_drafts.last_decisions(session, 50)
@@ -100,14 +100,14 @@ def test_activation_is_audited_and_the_history_says_who_and_when(app, session):
 
     response = post_form(
         risk,
-        "/admin/policy/versions/2026.2-strict/activate",
+        "/admin/policy/versions/2026.3-strict/activate",
         {"reason": "Q3 risk appetite"},
         token_from="/admin/policy",
     )
 
     assert response.status_code == 302
     rows = {r.version: r for r in session.scalars(select(PolicyVersion))}
-    assert rows["2026.2-strict"].status == "active" and rows[DEFAULT_POLICY["version"]].status == "retired"
+    assert rows["2026.3-strict"].status == "active" and rows[DEFAULT_POLICY["version"]].status == "retired"
     entry = session.scalars(select(AuditEntry).filter_by(action="policy.activate")).one()
     assert entry.reason == "Q3 risk appetite" and entry.detail == {"replaces": DEFAULT_POLICY["version"]}
     history = risk.get("/admin/policy").get_data(as_text=True)

@@ -16,9 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, text, update
 
-from credit.policy import DEFAULT_POLICY
-from credit.scorecard import default_scorecard
+from credit.policy import DEFAULT_POLICY, POLICY_2026_2
+from credit.scorecard import CHECKING_BANDS, default_scorecard
 from shop import pii
+from shop.checkout.forms import CHECKING
 from shop.extensions import db
 from shop.models import Cart, CartItem, CreditApplication, CreditDecision, Loan, Order, PolicyVersion, User
 from shop.services import applications, policies, repayments
@@ -27,13 +28,17 @@ from tests.support.web import AuthActions, Shopper, accept_offer, apply_for_cred
 
 LAPTOP, PHONE = "VC-LTP-01", "VC-PHN-01"  # $1,299 and $899, both electronics
 LAPTOP_CENTS = 129900
-# Form answers (as posted) that score in the electronics refer band, and well below it.
+# Form answers (as posted) that score in the electronics refer band, and below it, under policy
+# 2026.3 (scorecard v2, refer band 488-499 for a $1,299 laptop): the weaker answers alone now
+# score 508 (approved) and 499 (referred), so both add an overdrawn checking account (-13 points
+# against any other answer) to stay a referral (495) and a decline (486).
 BORDERLINE_FORM = {
     "savings_band": "none",
     "housing": "free",
     "employment_months": "12",
     "residence_years": "1",
     "other_installment_plans": "stores",
+    "checking_band": "overdrawn",
 }
 POOR_FORM = {
     "savings_band": "none",
@@ -41,6 +46,7 @@ POOR_FORM = {
     "employment_months": "3",
     "residence_years": "0",
     "other_installment_plans": "bank",
+    "checking_band": "overdrawn",
 }
 POOR = {
     "savings_band": "none",
@@ -48,6 +54,7 @@ POOR = {
     "employment_months": 3,
     "residence_years": 0,
     "other_installment_plans": "bank",
+    "checking_band": "overdrawn",
 }
 RULES = DEFAULT_POLICY["fraud"]["rules"]
 _ips = itertools.count(1)
@@ -91,6 +98,7 @@ def _data(**overrides) -> applications.ApplicationData:
         housing="own",
         other_installment_plans="none",
         savings_band="2500_plus",
+        checking_band="480_plus",
         residence_years=6,
         billing_region="IL",
         existing_monthly_debt_cents=0,
@@ -183,8 +191,8 @@ def test_a_stored_decision_holds_every_stage_and_replays_to_the_same_outcome_acr
     _ready(client, stripe_base, session)
     assert apply_for_credit(client).status_code == 302
     row = session.scalars(select(CreditDecision)).one()
-    assert row.outcome == "approved" and row.policy_version == "2026.2" == DEFAULT_POLICY["version"]
-    assert row.model_version == default_scorecard().model_version == row.result["model_version"]
+    assert row.outcome == "approved" and row.policy_version == "2026.3" == DEFAULT_POLICY["version"]
+    assert row.model_version == DEFAULT_POLICY["model_version"] == row.result["model_version"]
     assert isinstance(row.latency_us, int) and row.latency_us == row.result["latency_us"] >= 0
     assert [s["name"] for s in row.result["stages"]] == ["gates", "fraud", "score", "policy", "limit"]
     assert all(s["status"] == "pass" for s in row.result["stages"])
@@ -199,30 +207,83 @@ def test_a_stored_decision_holds_every_stage_and_replays_to_the_same_outcome_acr
     with app.app_context():
         assert applications.replay_decision(db.session, db.session.get(CreditDecision, row.id)).outcome_dict() == stored
         stricter = copy.deepcopy(DEFAULT_POLICY)
-        stricter["version"] = "2026.3"
+        stricter["version"] = "2026.4"
         stricter["description"] = "Tighter electronics cut-offs."
         stricter["scenes"]["electronics"].update(approve_min_score=600, refer_min_score=590)
         policies.add_version(db.session, stricter, activate=True)
         db.session.commit()
 
     versions = {v.version: v.active for v in session.scalars(select(PolicyVersion))}
-    assert versions == {"2026.2": False, "2026.3": True}
+    assert versions == {"2026.3": False, "2026.4": True}
     with app.app_context():
         old = db.session.get(CreditDecision, row.id)
         assert applications.replay_decision(db.session, old).outcome_dict() == stored
-        assert old.policy_version == "2026.2" and old.outcome == "approved"
+        assert old.policy_version == "2026.3" and old.outcome == "approved"
 
-    # The same applicant applying now is judged by 2026.3 and falls below its cut-offs.
+    # The same applicant applying now is judged by 2026.4 and falls below its cut-offs.
     _user(session, "second@example.com")
     result = _submit(app, "second@example.com", national_id="222-33-4444")
-    assert result["policy_version"] == "2026.3" and result["outcome"] == "declined"
+    assert result["policy_version"] == "2026.4" and result["outcome"] == "declined"
     assert _stage(result, "policy")["details"]["approve_min_score"] == 600
-    assert session.get(CreditDecision, result["decision_id"]).policy_version == "2026.3"
+    assert session.get(CreditDecision, result["decision_id"]).policy_version == "2026.4"
     with app.app_context():
         new = db.session.get(CreditDecision, result["decision_id"])
         assert applications.replay_decision(db.session, new).outcome_dict() == {
             k: v for k, v in result.items() if k not in ("latency_us", "application_id", "decision_id")
         }
+
+
+def test_the_application_asks_the_checking_balance_in_dollars_and_stores_the_answer(
+    app, auth, client, stripe_base, session
+):
+    auth.login()
+    _ready(client, stripe_base, session)
+    page = client.get("/checkout/credit").get_data(as_text=True)
+    assert "Checking account balance today" in page
+    select = re.search(r'<select id="checking_band".*?</select>', page, re.S).group(0)
+    assert all(label in select for label in ("Balance $480 or more", "Balance under $480", "is overdrawn"))
+    assert "DM" not in select  # the German data's currency stays in the model card
+    assert {value for value, _ in CHECKING if value} == set(CHECKING_BANDS)
+    missing = apply_for_credit(client, checking_band="")
+    assert missing.status_code == 400 and _count_applications(session) == 0
+    assert "Choose your checking account balance." in missing.get_data(as_text=True)
+    assert apply_for_credit(client, checking_band="lots").status_code == 400 and _count_applications(session) == 0
+
+    assert apply_for_credit(client, checking_band="under_480").status_code == 302
+    [row] = _applications(app, session)
+    assert row.checking_band == "under_480"
+    assert row.decision.result["inputs"]["applicant"]["checking_band"] == "under_480"
+    scored = {
+        f["feature"]: f["value"] for f in _stage(row.decision.result, "score")["details"]["scorecard"]["features"]
+    }
+    assert scored["status_of_existing_checking_account"] == "0 <= ... < 200 DM"
+
+
+def test_decisions_made_under_2026_2_replay_with_the_launch_card_after_2026_3_is_activated(app, session):
+    """An install that ran 2026.2 (scorecard v1, no checking question) and then activates 2026.3."""
+    with app.app_context():
+        policies.add_version(db.session, copy.deepcopy(POLICY_2026_2), activate=True)
+        db.session.commit()
+    _user(session, "before@example.com")
+    _user(session, "asked@example.com")
+    _user(session, "after@example.com")
+    before = _submit(app, "before@example.com", national_id="301-00-0001", checking_band=None)  # not asked then
+    asked = _submit(app, "asked@example.com", national_id="301-00-0002", checking_band="overdrawn")
+    assert "checking_band" not in before["inputs"]["applicant"]
+    assert before["model_version"] == asked["model_version"] == default_scorecard().model_version
+    assert before["policy_version"] == asked["policy_version"] == "2026.2"
+    assert (before["outcome"], before["score"]) == (asked["outcome"], asked["score"])  # v1 ignores the answer
+    with app.app_context():
+        policies.activate_version(db.session, DEFAULT_POLICY["version"])
+        db.session.commit()
+    after = _submit(app, "after@example.com", national_id="301-00-0003", checking_band="480_plus")
+    assert (after["policy_version"], after["model_version"]) == ("2026.3", DEFAULT_POLICY["model_version"])
+    assert after["outcome"] == "approved"
+    with app.app_context():
+        for made in (before, asked, after):
+            row = db.session.get(CreditDecision, made["decision_id"])
+            stored = {k: v for k, v in made.items() if k not in ("latency_us", "application_id", "decision_id")}
+            assert applications.replay_decision(db.session, row).outcome_dict() == stored
 
 
 # --- 3. fraud rules counted in the database --------------------------------------
@@ -259,7 +320,7 @@ def test_the_device_cookie_links_accounts_and_a_fifth_application_from_one_devic
 
     other = _registered(app, stripe_base, session, "sibling@example.com")
     other.set_cookie("im_device", device)
-    assert apply_for_credit(other, national_id="400-00-0001").status_code == 302
+    assert apply_for_credit(other, national_id="400-10-0001").status_code == 302
     rows = _applications(app, session)
     assert [r.device_id for r in rows] == [device, device] and rows[0].user_id != rows[1].user_id
     assert rows[1].decision.result["inputs"]["fraud"]["device_applications"] == 1

@@ -111,8 +111,11 @@ def test_loan_page_shows_schedule_chart_with_paid_due_and_overdue_transactions_a
     assert '<g class="bar paid">' in html and '<g class="bar overdue">' in html and '<g class="bar due">' in html
     assert html.count("<td>paid</td>") == 1 and html.count("<td>overdue</td>") == 1 and html.count("<td>due</td>") == 2
     assert f'data-testid="principal-left">{_money(loan.financed_cents)}<' in html
-    # Due now: the overdue payment (the next one is not due yet).
-    assert f'data-testid="due-now">{_money(second.total_cents)}<' in html
+    # The overdue payment is due today; the next one has its own date.
+    third = loan.installments[2]
+    assert f'data-testid="overdue">{_money(second.total_cents)}<' in html
+    assert f'data-testid="due-today">{_money(second.total_cents)}<' in html
+    assert f'data-testid="next-payment">{_money(third.total_cents)} due {third.due_on}<' in html
     transactions = html.split('data-testid="transactions"')[1].split("</table>")[0]
     assert "down payment" in transactions and _money(loan.down_payment_cents) in transactions
     agreement = client.get(f"/account/credit/loans/{loan.number}/agreement")

@@ -21,7 +21,13 @@ def test_approved_shopper_buys_a_laptop_over_12_months(shopper, auth, session, c
     assert response.status_code == 302
     offers = client.get("/checkout/credit").get_data(as_text=True)
     assert "You're approved" in offers and 'data-testid="offer-monthly_12"' in offers
-    assert "ANNUAL PERCENTAGE RATE" in offers and 'data-testid="schedule-chart"' in offers
+    assert 'data-testid="plan-picker"' in offers and 'data-testid="total-cost"' in offers
+    agreement = client.get("/checkout/credit/offers/monthly_12").get_data(as_text=True)
+    assert "ANNUAL PERCENTAGE RATE" in agreement and 'data-testid="schedule-chart"' in agreement
+    assert (
+        "<svg" in agreement.split('data-testid="schedule-chart"')[1]
+        and "<script" not in agreement.split("<main")[1].split("</main>")[0]
+    )
     response, _ = accept_offer(client, stripe_base, "monthly_12")
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     loan = session.scalars(select(Loan)).one()

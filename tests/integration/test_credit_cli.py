@@ -298,7 +298,7 @@ def test_a_new_policy_version_is_added_and_activated_while_old_decisions_replay_
     assert old.outcome == "approved" and old.policy_version == DEFAULT_POLICY["version"]
 
     stricter = copy.deepcopy(DEFAULT_POLICY)
-    stricter["version"], stricter["description"] = "2026.2-strict", "Electronics cut-off raised"
+    stricter["version"], stricter["description"] = "2026.3-strict", "Electronics cut-off raised"
     stricter["scenes"]["electronics"].update(approve_min_score=900, refer_min_score=890)
     path = tmp_path / "strict.json"
     path.write_text(json.dumps(stricter))
@@ -306,16 +306,16 @@ def test_a_new_policy_version_is_added_and_activated_while_old_decisions_replay_
     added = credit(app, "policy", "add", str(path), "--activate")
 
     assert added.exit_code == 0, added.output
-    assert "Policy 2026.2-strict stored and active" in added.output
+    assert "Policy 2026.3-strict stored and active" in added.output
     listing = credit(app, "policy", "list").output.splitlines()
     assert f"  {DEFAULT_POLICY['version']}" in "\n".join(listing) and any(
-        line.startswith("* 2026.2-strict") for line in listing
+        line.startswith("* 2026.3-strict") for line in listing
     )
     session.expire_all()
     with app.app_context():
-        assert policies.active(session)[0].version == "2026.2-strict"
+        assert policies.active(session)[0].version == "2026.3-strict"
         replayed = applications.replay_decision(session, old)
-        under_new = replay(old.result["inputs"], policies.by_version(session, "2026.2-strict"))
+        under_new = replay(old.result["inputs"], policies.by_version(session, "2026.3-strict"))
     assert replayed.outcome == "approved" and replayed.policy_version == DEFAULT_POLICY["version"]
     stored = {k: v for k, v in old.result.items() if k != "latency_us"}
     assert json.loads(json.dumps(replayed.outcome_dict(), default=str)) == stored
@@ -329,7 +329,7 @@ def test_a_new_policy_version_is_added_and_activated_while_old_decisions_replay_
 
 def test_policy_commands_refuse_bad_input_with_exit_code_2(app, session, tmp_path):
     broken = copy.deepcopy(DEFAULT_POLICY)
-    broken["version"] = "2026.3-broken"
+    broken["version"] = "2026.4-broken"
     broken["scenes"]["electronics"].update(approve_min_score=500, refer_min_score=600)
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(broken))

@@ -40,6 +40,7 @@ def approved_shopper(s, *, tier: str | None = None, line_cents: int | None = Non
         housing="own",
         other_installment_plans="none",
         savings_band="2500_plus",
+        checking_band="480_plus",
         residence_years=6,
         billing_region="IL",
         existing_monthly_debt_cents=0,

@@ -126,6 +126,7 @@ GOOD_APPLICANT = {
     "other_installment_plans": "none",
     "existing_monthly_debt": "0",
     "savings_band": "2500_plus",
+    "checking_band": "480_plus",
     "residence_years": "6",
     "billing_region": "IL",
     "consent": "y",

@@ -130,3 +130,17 @@ def test_box_totals_add_up(price: int, rate: Decimal, months: int, down: int) ->
     assert sum(group.count * group.amount_cents for group in box.payment_groups) == box.total_of_payments_cents
     assert (box.finance_charge_cents == 0) == (box.apr == 0)
     assert box.apr == box.apr_unrounded.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+
+
+def test_the_late_charge_term_states_the_fee_instead_of_referring_to_the_agreement():
+    from credit.disclosure import LATE_CHARGE_TEXT, late_charge_text
+
+    assert (
+        late_charge_text(10, 1000, Decimal("5"), 4000)
+        == LATE_CHARGE_TEXT
+        == (
+            "If a payment is more than 10 days late, you will be charged a late fee of $10.00 or 5% of the late "
+            "payment, whichever is less, and no more than $40.00 in late fees over the life of this loan."
+        )
+    )
+    assert "as stated in your agreement" not in LATE_CHARGE_TEXT

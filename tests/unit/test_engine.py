@@ -1,8 +1,13 @@
 """The decision pipeline: gates, fraud, refer band, ability to repay, exposure, tiers,
-behaviour, reasons and their order, the notice, and replay of a stored decision."""
+behaviour, reasons and their order, the notice, and replay of a stored decision.
+
+The pipeline's mechanics are pinned under policy 2026.2 (scorecard v1, whose
+points tests/unit/test_scorecard.py pins); the default policy 2026.3
+(scorecard v2 and its cut-offs) has its own tests at the end."""
 
 import ast
 import copy
+import hashlib
 import json
 from dataclasses import replace
 from datetime import date
@@ -13,11 +18,12 @@ import pytest
 from credit.behaviour import RepaymentRecord, behaviour_adjustment
 from credit.engine import ApplicantInput, FraudContext, ReplayError, decide, new_payment_cents, replay
 from credit.offers import Cart, CartLine
-from credit.policy import DEFAULT_POLICY, Policy
+from credit.policy import DEFAULT_POLICY, POLICY_2026_1, POLICY_2026_2, Policy
+from credit.scorecard import default_scorecard, load_scorecard
 
 TODAY = date(2026, 3, 1)
-POLICY = Policy.from_dict(DEFAULT_POLICY)
-# The reference applicant scores 530 in electronics (see test_scorecard): approved, tier D.
+POLICY = Policy.from_dict(POLICY_2026_2)
+# The reference applicant scores 530 in electronics under v1 (see test_scorecard): approved, tier D.
 BASE = ApplicantInput(
     requested_amount_cents=120_000,
     date_of_birth=date(1990, 5, 1),
@@ -46,8 +52,8 @@ def run(applicant=BASE, fraud=NO_FRAUD, record=None, policy=POLICY, cart=None, t
 
 
 def policy_with(**changes) -> Policy:
-    """The default policy with dotted-path changes, e.g. {"scenes.electronics.approve_min_score": 531}."""
-    data = copy.deepcopy(DEFAULT_POLICY)
+    """Policy 2026.2 with dotted-path changes, e.g. {"scenes.electronics.approve_min_score": 531}."""
+    data = copy.deepcopy(POLICY_2026_2)
     for path, value in changes.items():
         *parents, leaf = path.split(".")
         target = data
@@ -369,7 +375,7 @@ REPLAY_CASES = {
 def test_a_stored_decision_replays_to_the_same_outcome(case):
     d = run(**REPLAY_CASES[case])
     stored = json.loads(json.dumps(d.to_dict()))  # what the database keeps
-    again = replay(stored, Policy.from_dict(DEFAULT_POLICY))
+    again = replay(stored, Policy.from_dict(POLICY_2026_2))
     assert again.outcome_dict() == d.outcome_dict()
     assert replay(stored["inputs"], POLICY).outcome_dict() == d.outcome_dict()
 
@@ -435,3 +441,79 @@ def test_credit_modules_import_no_web_database_payment_or_shop_code():
         imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
         assert not imported & {"flask", "flask_sqlalchemy", "sqlalchemy", "werkzeug", "stripe", "shop"}, path.name
+
+
+# ------------------------------------------------------------------ policy 2026.3: scorecard v2
+V2_POLICY = Policy.from_dict(DEFAULT_POLICY)
+V2_BASE = replace(BASE, checking_band="480_plus")
+VECTORS = json.loads((Path(__file__).parent / "vectors" / "decisions_before_2026_3.json").read_text())
+SHIPPED = {"2026.1": Policy.from_dict(POLICY_2026_1), "2026.2": POLICY}
+
+
+def test_the_default_policy_scores_with_v2_and_approves_the_reference_applicant_in_tier_c():
+    d = run(V2_BASE, policy=V2_POLICY)
+    assert (d.policy_version, d.model_version) == ("2026.3", "gc-scorecard-c324ac0c6f")
+    assert d.stage("score").details["scorecard"]["model_version"] == d.model_version
+    assert (d.outcome, d.score, d.tier) == ("approved", 529, "C")  # v2 points: see test_scorecard
+    assert d.credit_line_cents == 600_000  # min(tier C cap 6,000, 1.5 x income 4,000)
+
+
+def test_v2_requires_the_checking_band_and_the_launch_card_does_not():
+    d = run(BASE, policy=V2_POLICY)
+    assert (d.outcome, d.reason_codes) == ("incomplete", ("missing_fields",))
+    assert d.stage("gates").details["missing"] == ["checking_band"] and d.score is None
+    assert run(BASE).outcome == "approved"  # 2026.2 (v1) never asked it
+    assert run(V2_BASE).outcome_dict()["score"] == run(BASE).score  # and ignores it
+
+
+def test_an_overdrawn_account_costs_13_points_and_is_a_principal_reason_of_a_decline():
+    assert run(replace(V2_BASE, checking_band="overdrawn"), policy=V2_POLICY).score == 529 - 13
+    d = run(
+        replace(V2_BASE, checking_band="overdrawn", requested_term_months=36, other_installment_plans="bank"),
+        policy=V2_POLICY,
+    )
+    assert d.outcome == "declined" and "balance of your checking account" in d.reasons
+
+
+def test_the_checking_band_is_validated_and_kept_only_when_answered():
+    with pytest.raises(ValueError, match="checking_band"):
+        replace(BASE, checking_band="rich")
+    assert "checking_band" not in BASE.to_dict()  # inputs stored before v2 look the same
+    assert V2_BASE.to_dict()["checking_band"] == "480_plus"
+    assert ApplicantInput.from_dict(json.loads(json.dumps(V2_BASE.to_dict()))) == V2_BASE
+
+
+@pytest.mark.parametrize("case", list(REPLAY_CASES))
+def test_a_v2_decision_replays_with_the_model_it_names(case):
+    changes = dict(REPLAY_CASES[case])
+    changes["applicant"] = replace(changes.get("applicant", BASE), checking_band="under_480")
+    d = run(**changes, policy=V2_POLICY)
+    stored = json.loads(json.dumps(d.to_dict()))
+    assert replay(stored, V2_POLICY).outcome_dict() == d.outcome_dict()
+    assert replay(stored["inputs"], V2_POLICY).outcome_dict() == d.outcome_dict()  # the policy names v2
+    with pytest.raises(ReplayError):
+        replay(stored, V2_POLICY, scorecard=default_scorecard())
+
+
+@pytest.mark.parametrize("version", ["2026.1", "2026.2"])
+def test_policies_before_2026_3_keep_their_shipped_documents(version):
+    document = SHIPPED[version].to_dict()
+    assert (
+        hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest() == VECTORS["policy_sha256"][version]
+    )
+
+
+@pytest.mark.parametrize(
+    "stored", VECTORS["decisions"], ids=[f"{v['decision']['policy_version']}-{v['case']}" for v in VECTORS["decisions"]]
+)
+def test_a_decision_stored_before_2026_3_replays_identically(stored):
+    """Decisions the previous release stored (tests/unit/vectors, made by credit/ before
+    this policy existed) replay to the same dict under their policy and model."""
+    made = stored["decision"]
+    policy = SHIPPED[made["policy_version"]]
+    assert made["model_version"] == default_scorecard().model_version
+    again = replay(made, policy).outcome_dict()
+    assert again == {key: value for key, value in made.items() if key != "latency_us"}
+    assert replay(made, policy, scorecard=load_scorecard(made["model_version"])).outcome_dict() == again
+    with pytest.raises(ReplayError):
+        replay(made, policy, scorecard=load_scorecard("gc-scorecard-c324ac0c6f"))

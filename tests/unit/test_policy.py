@@ -5,7 +5,19 @@ import json
 
 import pytest
 
-from credit.policy import DEFAULT_POLICY, PRODUCTS, Policy, PolicyError, product_months
+from credit.policy import (
+    DEFAULT_POLICY,
+    LEGACY_PRICING,
+    POLICY_2026_1,
+    POLICY_2026_2,
+    PRODUCTS,
+    Policy,
+    PolicyError,
+    product_months,
+)
+from credit.scorecard import default_scorecard, load_scorecard, scorecard_for_policy
+
+V2 = "gc-scorecard-c324ac0c6f"
 
 
 @pytest.fixture
@@ -13,17 +25,60 @@ def policy() -> Policy:
     return Policy.from_dict(DEFAULT_POLICY)
 
 
-def test_default_policy_is_plain_json_and_round_trips(policy):
-    text = json.dumps(DEFAULT_POLICY, sort_keys=True)
-    assert policy.version == "2026.2"  # 2026.1 plus the pricing section
+@pytest.mark.parametrize("document", [DEFAULT_POLICY, POLICY_2026_2, POLICY_2026_1], ids=lambda d: d["version"])
+def test_every_shipped_policy_is_plain_json_and_round_trips(document):
+    text = json.dumps(document, sort_keys=True)
+    policy = Policy.from_dict(document)
     assert json.dumps(policy.to_dict(), sort_keys=True) == text
     assert Policy.from_dict(json.loads(text)) == policy
+
+
+def test_2026_3_is_2026_2_with_scorecard_v2_and_its_cut_offs(policy):
+    assert (policy.version, policy.model_version) == ("2026.3", V2)
+    assert scorecard_for_policy(policy) is load_scorecard(V2)
+    cut_offs = {slug: (r.approve_min_score, r.refer_min_score, r.restrictiveness) for slug, r in policy.scenes.items()}
+    assert cut_offs == {
+        "electronics": (500, 488, 1),
+        "home-appliances": (501, 489, 2),
+        "furniture": (504, 493, 3),
+        "health-beauty": (504, 493, 4),
+        "education": (510, 499, 5),
+        "travel": (512, 498, 6),
+        "other": (532, 513, 99),
+    }
+    assert [(t.tier, t.min_score) for t in policy.tiers] == [("A", 551), ("B", 536), ("C", 522), ("D", 510), ("E", 495)]
+    old = {key: value for key, value in POLICY_2026_2.items() if key not in ("scenes", "version", "description")}
+    new = {key: value for key, value in DEFAULT_POLICY.items() if key not in ("scenes", "version", "description")}
+    old_tiers, new_tiers = old.pop("tiers"), new.pop("tiers")
+    assert new.pop("model_version") == V2 and new == old  # pricing, offers, fraud, gates... unchanged
+    assert [{**t, "min_score": 0} for t in new_tiers] == [{**t, "min_score": 0} for t in old_tiers]
+
+
+def test_the_policies_before_2026_3_keep_their_documents_and_the_launch_card():
+    v1, v2 = Policy.from_dict(POLICY_2026_1), Policy.from_dict(POLICY_2026_2)
+    assert (v1.version, v2.version) == ("2026.1", "2026.2")
+    assert v1.model_version is v2.model_version is None
+    assert scorecard_for_policy(v1) is scorecard_for_policy(v2) is default_scorecard()
+    assert (
+        "pricing" not in POLICY_2026_1
+        and v1.pricing == Policy.from_dict({**POLICY_2026_2, "pricing": LEGACY_PRICING}).pricing
+    )
+    assert {key: value for key, value in POLICY_2026_2.items() if key not in ("pricing", "version", "description")} == {
+        key: value for key, value in POLICY_2026_1.items() if key not in ("version", "description")
+    }
+    assert v2.scenes["electronics"].approve_min_score == 512 and v2.tiers[0].min_score == 560
+
+
+@pytest.mark.parametrize("value", ["gc-scorecard-0000000000", "", 7])
+def test_a_policy_naming_a_model_that_is_not_committed_is_rejected(value):
+    with pytest.raises(PolicyError, match="model_version"):
+        Policy.from_dict({**DEFAULT_POLICY, "model_version": value})
 
 
 def test_to_dict_is_a_copy_that_cannot_change_the_policy(policy):
     data = policy.to_dict()
     data["scenes"]["electronics"]["approve_min_score"] = 0
-    assert policy.scenes["electronics"].approve_min_score == 512
+    assert policy.scenes["electronics"].approve_min_score == 500
 
 
 def test_default_catalog_covers_every_scene_and_product(policy):
@@ -115,16 +170,16 @@ def test_mixed_scene_cart_uses_the_most_restrictive_scene(policy, scenes, expect
     "score,tier",
     [
         (700, "A"),
-        (560, "A"),
-        (559, "B"),
-        (545, "B"),
-        (544, "C"),
-        (532, "C"),
-        (531, "D"),
-        (520, "D"),
-        (519, "E"),
-        (505, "E"),
-        (504, None),
+        (551, "A"),
+        (550, "B"),
+        (536, "B"),
+        (535, "C"),
+        (522, "C"),
+        (521, "D"),
+        (510, "D"),
+        (509, "E"),
+        (495, "E"),
+        (494, None),
     ],
 )
 def test_tier_boundaries(policy, score, tier):
